@@ -7,12 +7,12 @@
 #include <jansson.h>
 #include "base/base.h"
 
-static inline void json_decrefp(json_t **j)
+static inline void jdecrefp(json_t **j)
 {
         if (*j)
                 json_decref(*j);
 }
-#define _cleanup_json_ _cleanup_(json_decrefp)
+#define _cleanup_json_ _cleanup_(jdecrefp)
 
 /* Dotted path lookup: jget(o, "spec.template.spec"); NULL if any step is missing. */
 json_t *jget(json_t *o, const char *path);
