@@ -79,13 +79,13 @@ static int64_t parse_nonneg(const char *s)
 int64_t pod_completion_index(json_t *pod)
 {
         json_t *ann = jget(pod, "metadata.annotations");
-        return parse_nonneg(jstr(ann, JOB_COMPLETION_INDEX_KEY));
+        return parse_nonneg(json_string_value(json_object_get(ann, JOB_COMPLETION_INDEX_KEY)));
 }
 
 int64_t pod_annotation_int(json_t *pod, const char *key)
 {
         json_t *ann = jget(pod, "metadata.annotations");
-        int64_t v = parse_nonneg(jstr(ann, key));
+        int64_t v = parse_nonneg(json_string_value(json_object_get(ann, key)));
         return v < 0 ? 0 : v;
 }
 
