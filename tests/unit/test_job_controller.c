@@ -150,6 +150,8 @@ static int count_events_now(const char *reason)
         return n;
 }
 
+static int64_t g_ttl = -1;
+
 static void create_job(const char *name, int completions, int parallelism, int backoff)
 {
         json_t *job = json_pack(
@@ -158,6 +160,8 @@ static void create_job(const char *name, int completions, int parallelism, int b
                 "default", "spec", "completions", completions, "parallelism", parallelism,
                 "backoffLimit", backoff, "template", "spec", "restartPolicy", "Never",
                 "containers", "name", "main", "image", "busybox");
+        if (g_ttl >= 0)
+                jset_int(json_object_get(job, "spec"), "ttlSecondsAfterFinished", g_ttl);
         struct kresp r;
         CHECK_INT(kc_request("POST", "/apis/batch/v1/namespaces/default/jobs", NULL, job, NULL, &r),
                   0);
@@ -250,6 +254,24 @@ TEST(controller_runs_jobs_in_process)
                 _cleanup_free_ char *s = jdump(ev);
                 fprintf(stderr, "%s\n", s);
         }
+
+        /* ttlSecondsAfterFinished: 0 → deleted right after it completes */
+        g_ttl = 0;
+        create_job("ttl", 1, 1, 1);
+        g_ttl = -1;
+        _cleanup_json_ json_t *t = wait_job("ttl", "Complete", 10000, false);
+        CHECK(t != NULL);
+        json_t *gone = NULL;
+        for (int w = 0; w < 500; w++) {
+                gone = get("/apis/batch/v1/namespaces/default/jobs/ttl");
+                if (!gone || pod_deleting(gone))
+                        break;
+                json_decref(gone);
+                gone = NULL;
+                usleep(10000);
+        }
+        CHECK(gone == NULL || pod_deleting(gone));
+        json_decref(gone);
 
         job_controller_stop();
         job_controller_stop();
