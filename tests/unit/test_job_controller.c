@@ -259,8 +259,8 @@ TEST(controller_runs_jobs_in_process)
         g_ttl = 0;
         create_job("ttl", 1, 1, 1);
         g_ttl = -1;
+        /* NULL when the TTL controller was faster than this poll */
         _cleanup_json_ json_t *t = wait_job("ttl", "Complete", 10000, false);
-        CHECK(t != NULL);
         json_t *gone = NULL;
         for (int w = 0; w < 500; w++) {
                 gone = get("/apis/batch/v1/namespaces/default/jobs/ttl");
