@@ -1,0 +1,17 @@
+/* agent.h — the jobd node agent (the kubelet of jobd).  It talks to the server only
+ * through the HTTP API, even when embedded in `jobd server`. */
+#ifndef JOBD_AGENT_H
+#define JOBD_AGENT_H
+#include "base/base.h"
+
+struct agent_config {
+        const char *server_url; /* "http://127.0.0.1:6443" */
+        const char *node_name;  /* NULL = hostname */
+        const char *data_dir;   /* agent state lives under <data_dir>/agent */
+        const char *runtime;    /* "crun" (default), "runc", "fake" */
+        const char *const *node_labels; /* "k=v", NULL-terminated, may be NULL */
+};
+
+int agent_start(const struct agent_config *cfg);
+void agent_stop(void);
+#endif
