@@ -121,16 +121,21 @@ static void enqueue_batched(const char *key)
         wq_add_after(jc.q, key, jc.cfg.sync_period_ns);
 }
 
-static void on_job_add(void *ud, json_t *job)
+static void register_job(json_t *job, const char *key)
 {
-        _cleanup_free_ char *key = job_key(job);
         const char *uid = jstr(job, "metadata.uid");
         pthread_mutex_lock(&jc.mu);
         if (uid)
                 json_object_set_new(jc.uid_key, uid, json_string(key));
         pthread_mutex_unlock(&jc.mu);
-        wq_add(jc.q, key);
         ttl_job_changed(job);
+}
+
+static void on_job_add(void *ud, json_t *job)
+{
+        _cleanup_free_ char *key = job_key(job);
+        register_job(job, key);
+        wq_add(jc.q, key);
 }
 
 static void on_job_update(void *ud, json_t *old, json_t *cur)
@@ -145,7 +150,7 @@ static void on_job_update(void *ud, json_t *old, json_t *cur)
         else if (!json_equal(jget(old, "status"), jget(cur, "status")) ||
                  !json_equal(jget(old, "metadata.labels"), jget(cur, "metadata.labels")))
                 enqueue_batched(key);
-        on_job_add(ud, cur);
+        register_job(cur, key);
 }
 
 static void on_job_delete(void *ud, json_t *job)
