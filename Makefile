@@ -68,3 +68,10 @@ clean:
 	rm -rf build
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Benchmarks (never part of the tests): make bench
+.PHONY: bench
+.SECONDARY: $(B)/bench/benchlib.o
+bench: $(B)/bench/api_load $(B)/bench/job_hollow
+$(B)/bench/%: $(B)/bench/%.o $(B)/bench/benchlib.o $(B)/libjobd.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
