@@ -14,13 +14,15 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "controller/gc.h"
+#include "controller/job_controller.h"
+#include "scheduler/scheduler.h"
 
 struct server_opts {
         const char *listen;
         int port;
         const char *data_dir;
         bool disable_agent;
-        int64_t backoff_base_ms, backoff_cap_ms;
+        int64_t backoff_base_ms, backoff_cap_ms, sync_period_ms;
 };
 
 static void usage(FILE *f)
@@ -31,7 +33,8 @@ static void usage(FILE *f)
               "  --data-dir DIR         state directory (default /var/lib/jobd)\n"
               "  --watch-history N      watch events kept for resuming watches (default 20000)\n"
               "  --job-backoff-base MS  pod re-creation backoff base (default 10000)\n"
-              "  --job-backoff-cap MS   pod re-creation backoff cap (default 360000)\n"
+              "  --job-backoff-cap MS   pod re-creation backoff cap (default 600000)\n"
+              "  --job-sync-period MS   how long the Job controller batches pod events (default 1000)\n"
               "  --disable-agent        do not run the embedded node agent\n"
               "  --debug                verbose logging\n",
               f);
@@ -85,7 +88,8 @@ static int cmd_server(int argc, char **argv)
                                 .port = 6443,
                                 .data_dir = "/var/lib/jobd",
                                 .backoff_base_ms = 10000,
-                                .backoff_cap_ms = 360000};
+                                .backoff_cap_ms = 600000,
+                                .sync_period_ms = 1000};
         static const struct option opts[] = {
                 {"listen", required_argument, NULL, 'l'},
                 {"port", required_argument, NULL, 'p'},
@@ -93,6 +97,7 @@ static int cmd_server(int argc, char **argv)
                 {"watch-history", required_argument, NULL, 'w'},
                 {"job-backoff-base", required_argument, NULL, 'b'},
                 {"job-backoff-cap", required_argument, NULL, 'c'},
+                {"job-sync-period", required_argument, NULL, 's'},
                 {"disable-agent", no_argument, NULL, 'A'},
                 {"debug", no_argument, NULL, 'D'},
                 {"help", no_argument, NULL, 'h'},
@@ -126,6 +131,9 @@ static int cmd_server(int argc, char **argv)
                         break;
                 case 'c':
                         o.backoff_cap_ms = strtoll(optarg, NULL, 10);
+                        break;
+                case 's':
+                        o.sync_period_ms = strtoll(optarg, NULL, 10);
                         break;
                 case 'A':
                         o.disable_agent = true;
@@ -186,6 +194,21 @@ static int cmd_server(int argc, char **argv)
         if ((r = write_file_atomic(kc_path, kc)) < 0)
                 log_warn("cannot write %s: %s", kc_path, strerror(-r));
         gc_start(api.store);
+        if (o.backoff_base_ms <= 0 || o.backoff_cap_ms < o.backoff_base_ms ||
+            o.sync_period_ms < 0) {
+                log_error("invalid --job-backoff-base/--job-backoff-cap/--job-sync-period");
+                return 2;
+        }
+        struct job_controller_config jc;
+        job_controller_config_default(&jc);
+        jc.backoff_base_ns = o.backoff_base_ms * 1000000LL;
+        jc.backoff_cap_ns = o.backoff_cap_ms * 1000000LL;
+        jc.sync_period_ns = o.sync_period_ms * 1000000LL;
+        jc.ttl_propagation = "Foreground";
+        if ((r = job_controller_start(&jc)) < 0)
+                log_error("job controller failed to start: %s", strerror(-r));
+        if ((r = scheduler_start()) < 0)
+                log_error("scheduler failed to start: %s", strerror(-r));
         if (!o.disable_agent)
                 log_warn("the embedded node agent is not built yet: pods stay Pending until "
                          "a node serves them");
@@ -197,8 +220,11 @@ static int cmd_server(int argc, char **argv)
         int sig = 0;
         sigwait(&set, &sig);
         log_info("signal %d: shutting down", sig);
+        /* end every watch first: HTTP watch threads and controller informers return */
         store_shutdown(api.store);
         api_server_stop();
+        job_controller_stop();
+        scheduler_stop();
         gc_stop();
         store_close(api.store);
         return 0;

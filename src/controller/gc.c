@@ -215,7 +215,7 @@ static void process_owner(const char *key)
                 return;
         const char *uid = jstr(obj, "metadata.uid");
         json_t *set = json_object_get(gc.dependents, uid);
-        _cleanup_json_ json_t *deps = json_deep_copy(set ? set : json_object());
+        _cleanup_json_ json_t *deps = set ? json_deep_copy(set) : json_object();
         const char *dk;
         json_t *v;
         if (deleting_with(obj, "orphan")) {

@@ -101,13 +101,17 @@ def watch_sees_update():
     p = srv.kubectl_bg("get", "job", "pi", "-w", "--output-watch-events")
     lines = []
 
+    buf = [""]
+
     def read_line(timeout):
+        # raw reads: select() cannot see lines already sitting in Python's text buffer
         r, _, _ = select.select([p.stdout], [], [], timeout)
         if r:
-            line = p.stdout.readline()
-            if line:
-                lines.append(line)
-                return True
+            chunk = os.read(p.stdout.fileno(), 65536).decode()
+            buf[0] += chunk
+            *done, buf[0] = buf[0].split("\n")
+            lines.extend(done)
+            return bool(chunk)
         return False
 
     # kubectl prints the header and current row first; only then is its watch open
