@@ -188,8 +188,14 @@ class Node:
                                  "ready": phase == "Running", "restartCount": restarts,
                                  "started": phase == "Running", "state": state})
             st = cur.get("status", {})
+            ready = "True" if phase == "Running" else "False"
+            conds = [c for c in st.get("conditions", []) if c["type"] == "PodScheduled"]
+            conds += [{"type": "Initialized", "status": "True", "lastTransitionTime": now},
+                      {"type": "ContainersReady", "status": ready, "lastTransitionTime": now},
+                      {"type": "Ready", "status": ready, "lastTransitionTime": now}]
             st.update({"phase": phase, "hostIP": "127.0.0.1", "podIP": "10.244.0.2",
-                       "startTime": st.get("startTime", now), "containerStatuses": statuses})
+                       "startTime": st.get("startTime", now), "containerStatuses": statuses,
+                       "conditions": conds})
             cur["status"] = st
             code, body, _ = self.srv.api("PUT", f"/api/v1/namespaces/{ns}/pods/{name}/status", cur)
             if code != 409:
