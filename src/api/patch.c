@@ -104,7 +104,8 @@ static int check_depth(struct patch_ctx *c, const json_t *v, const char *what)
 {
         size_t nodes = 0;
         if (jdepth(v, 0, &nodes) > PATCH_MAX_DEPTH)
-                return pfail(c, "%s nesting exceeds the maximum depth of %d", what, PATCH_MAX_DEPTH);
+                return pfail(c, "%s nesting exceeds the maximum depth of %d", what,
+                             PATCH_MAX_DEPTH);
         return 0;
 }
 
@@ -228,8 +229,8 @@ static int jptr_parse(struct patch_ctx *c, const char *s, struct jptr *ret)
                         }
                         t[j] = 0;
                         jptr_release(ret);
-                        return pfail(c, "JSON pointer \"%.200s\" has an invalid escape (only ~0 and ~1)",
-                                     s);
+                        return pfail(c, "JSON pointer \"%.200s\" has an invalid escape "
+                                        "(only ~0 and ~1)", s);
                 }
                 t[j] = 0;
                 if (!slash)
@@ -254,8 +255,8 @@ static int jptr_index(struct patch_ctx *c, const char *tok, size_t size, bool al
                 return pfail(c, "path %.200s: \"%.40s\" is not a valid list index", path, tok);
         size_t idx = (size_t)strtoul(tok, NULL, 10);
         if (idx > size || (idx == size && !allow_end))
-                return pfail(c, "path %.200s: index %zu is out of range (list has %zu elements)", path,
-                             idx, size);
+                return pfail(c, "path %.200s: index %zu is out of range (list has %zu elements)",
+                             path, idx, size);
         *ret = idx;
         return 0;
 }
@@ -550,8 +551,9 @@ SMP_TYPE(smp_podspec, "PodSpec", KEYED("volumes", "name", NULL),
          KEYED("imagePullSecrets", "name", NULL), KEYED("hostAliases", "ip", NULL),
          KEYED("topologySpreadConstraints", "topologyKey", NULL),
          KEYED("schedulingGates", "name", NULL), KEYED("resourceClaims", "name", NULL));
-SMP_TYPE(smp_podstatus, "PodStatus", KEYED("conditions", "type", NULL), KEYED("hostIPs", "ip", NULL),
-         KEYED("podIPs", "ip", NULL), KEYED("resourceClaimStatuses", "name", NULL));
+SMP_TYPE(smp_podstatus, "PodStatus", KEYED("conditions", "type", NULL),
+         KEYED("hostIPs", "ip", NULL), KEYED("podIPs", "ip", NULL),
+         KEYED("resourceClaimStatuses", "name", NULL));
 SMP_TYPE(smp_pod, "Pod", OBJ("metadata", &smp_objectmeta), OBJ("spec", &smp_podspec),
          OBJ("status", &smp_podstatus));
 SMP_TYPE(smp_podtemplatespec, "PodTemplateSpec", OBJ("metadata", &smp_objectmeta),
@@ -620,8 +622,16 @@ static int smp_directive_error(struct patch_ctx *c, const json_t *d)
         return pfail(c, "unknown patch type: a %s", jtype_name(d));
 }
 
+static bool smp_list_directive(const json_t *el)
+{
+        const char *d = json_string_value(json_object_get(el, DIRECTIVE));
+        return d && (!streq(d, "merge") || json_object_size(el) == 1);
+}
+
 /* A patch value copied to a place where nothing is merged: nulls dropped from objects,
- * directives resolved ($patch: delete drops the value, NULL *ret). */
+ * directives resolved ($patch: delete drops the value, NULL *ret).  In a list, an element
+ * carrying $patch (other than merge) is a directive about the list and is dropped, as
+ * upstream's removeDirectives does. */
 static int smp_clean(struct patch_ctx *c, json_t *v, json_t **ret)
 {
         *ret = NULL;
@@ -630,6 +640,8 @@ static int smp_clean(struct patch_ctx *c, json_t *v, json_t **ret)
                 size_t i;
                 json_t *x;
                 json_array_foreach(v, i, x) {
+                        if (json_is_object(x) && smp_list_directive(x))
+                                continue;
                         json_t *cx;
                         int r = smp_clean(c, x, &cx);
                         if (r < 0)
@@ -789,8 +801,8 @@ static int smp_order(struct patch_ctx *c, json_t *merged, json_t *order, json_t 
         json_t *out = json_array();
         size_t i = 0, j = 0;
         while (i < ns || j < np) {
-                bool left = j >= np ||
-                            (i < ns && si[i].live >= 0 && pi[j].live >= 0 && si[i].live < pi[j].live);
+                bool left = j >= np || (i < ns && si[i].live >= 0 && pi[j].live >= 0 &&
+                                        si[i].live < pi[j].live);
                 json_array_append(out, left ? si[i++].v : pi[j++].v);
         }
         *ret = out;
@@ -938,7 +950,8 @@ static int smp_list(struct patch_ctx *c, json_t *cur, json_t *patch, const struc
                         return r;
                 if (!nv)
                         continue;
-                json_object_set_new_nocheck(idx, id, json_integer((json_int_t)json_array_size(work)));
+                json_object_set_new_nocheck(idx, id,
+                                            json_integer((json_int_t)json_array_size(work)));
                 json_array_append(added, nv);
                 json_array_append_new(work, nv);
         }
@@ -970,11 +983,12 @@ static int smp_check_order(struct patch_ctx *c, json_t *plist, json_t *order, co
                         pi++;
                         continue;
                 }
-                _cleanup_free_ char *a = smp_ident(p, mk), *b = smp_ident(json_array_get(order, oi), mk);
+                json_t *o = json_array_get(order, oi);
+                _cleanup_free_ char *a = smp_ident(p, mk), *b = smp_ident(o, mk);
                 if (!a)
                         return smp_no_key(c, p, mk);
                 if (!b)
-                        return smp_no_key(c, json_array_get(order, oi), mk);
+                        return smp_no_key(c, o, mk);
                 if (streq(a, b))
                         pi++;
                 oi++;
@@ -1182,8 +1196,9 @@ static int smp_map(struct patch_ctx *c, json_t **orig, json_t *patch, const stru
                 json_object_set_new(done, name, json_true());
         }
         json_object_foreach(patch, k, v) {
-                if (streq(k, DIRECTIVE) || streq(k, RETAIN_KEYS) || startswith(k, SET_ORDER_PREFIX) ||
-                    startswith(k, DELETE_PRIMITIVE_PREFIX) || json_object_get(done, k))
+                if (streq(k, DIRECTIVE) || streq(k, RETAIN_KEYS) ||
+                    startswith(k, SET_ORDER_PREFIX) || startswith(k, DELETE_PRIMITIVE_PREFIX) ||
+                    json_object_get(done, k))
                         continue;
                 r = smp_field(c, o, k, v, t, false, depth);
                 if (r < 0)

@@ -42,20 +42,20 @@
 
 enum pb_type {
         PB_STRING,
-        PB_BYTES,  /* → base64 */
-        PB_INT,    /* int32/int64 varint */
+        PB_BYTES, /* → base64 */
+        PB_INT,   /* int32/int64 varint */
         PB_BOOL,
         PB_MESSAGE,
-        PB_TIME,   /* metav1.Time {1:seconds,2:nanos} → RFC 3339 */
-        PB_QTY,    /* resource.Quantity {1:string} → string */
-        PB_IOS,    /* intstr.IntOrString {1:type,2:intVal,3:strVal} */
-        PB_RAW,    /* FieldsV1 {1: raw JSON} */
+        PB_TIME, /* metav1.Time {1:seconds,2:nanos} → RFC 3339 */
+        PB_QTY,  /* resource.Quantity {1:string} → string */
+        PB_IOS,  /* intstr.IntOrString {1:type,2:intVal,3:strVal} */
+        PB_RAW,  /* FieldsV1 {1: raw JSON} */
 };
 
 enum pb_card {
         PB_ONE,
-        PB_REP,    /* repeated: one element per occurrence (ints may be packed) */
-        PB_MAP,    /* map<string,T>: repeated {1:key,2:value} */
+        PB_REP, /* repeated: one element per occurrence (ints may be packed) */
+        PB_MAP, /* map<string,T>: repeated {1:key,2:value} */
 };
 
 enum {
@@ -65,10 +65,10 @@ enum {
 
 struct pb_field {
         uint8_t num;
-        uint8_t type;  /* enum pb_type: of the value, list element or map value */
-        uint8_t card;  /* enum pb_card */
+        uint8_t type; /* enum pb_type: of the value, list element or map value */
+        uint8_t card; /* enum pb_card */
         uint8_t flags;
-        uint8_t msg;   /* enum pb_msg_id when type is PB_MESSAGE */
+        uint8_t msg; /* enum pb_msg_id when type is PB_MESSAGE */
         const char *name;
 };
 
@@ -78,7 +78,9 @@ struct pb_msg {
         size_t nfields;
 };
 
-#define PBF(n, nm, t, c, fl, m) {.num = n, .type = PB_##t, .card = PB_##c, .flags = fl, .msg = m, .name = nm}
+/* clang-format off */
+#define PBF(n, nm, t, c, fl, m) \
+        {.num = n, .type = PB_##t, .card = PB_##c, .flags = fl, .msg = m, .name = nm}
 #define S(n, nm) PBF(n, nm, STRING, ONE, 0, 0)
 #define SZ(n, nm) PBF(n, nm, STRING, ONE, PB_KEEP_ZERO, 0)
 #define I(n, nm) PBF(n, nm, INT, ONE, 0, 0)
@@ -101,6 +103,7 @@ struct pb_msg {
 #define MSG(m) [PBM_##m] = {#m, f_##m, ARRAY_SIZE(f_##m)}
 
 /* ---- schema (generated; see the comment at the top) ---------------------------------- */
+
 
 enum pb_msg_id {
         PBM_AWSElasticBlockStoreVolumeSource,
@@ -965,6 +968,8 @@ static const struct pb_msg pb_msgs[PBM__COUNT] = {
         MSG(WindowsSecurityContextOptions),
 };
 
+/* clang-format on */
+
 #undef PBF
 #undef S
 #undef SZ
@@ -1012,6 +1017,8 @@ struct pb_wire {
 static int pb_fail(struct pb_ctx *c, const char *fmt, ...) _printf_(2, 3);
 static int pb_fail(struct pb_ctx *c, const char *fmt, ...)
 {
+        if (!c->err || !c->errlen)
+                return -EBADMSG;
         va_list ap;
         va_start(ap, fmt);
         int n = snprintf(c->err, c->errlen, "protobuf: ");
@@ -1058,7 +1065,8 @@ static int pb_next(struct pb_ctx *c, struct pb_reader *r, struct pb_wire *w, con
         case 5: {
                 size_t n = w->wt == 1 ? 8 : 4;
                 if (left < n)
-                        return pb_fail(c, "truncated fixed%zu field %u in %s", n * 8, w->num, where);
+                        return pb_fail(c, "truncated fixed%zu field %u in %s", n * 8, w->num,
+                                       where);
                 for (size_t i = 0; i < n; i++)
                         w->v |= (uint64_t)r->p[i] << (8 * i);
                 r->p += n;
@@ -1071,8 +1079,9 @@ static int pb_next(struct pb_ctx *c, struct pb_reader *r, struct pb_wire *w, con
                         return ret;
                 left = (size_t)(r->end - r->p);
                 if (n > left)
-                        return pb_fail(c, "truncated length-delimited field %u in %s (%llu bytes, %zu left)",
-                                       w->num, where, (unsigned long long)n, left);
+                        return pb_fail(
+                            c, "truncated length-delimited field %u in %s (%llu bytes, %zu left)",
+                            w->num, where, (unsigned long long)n, left);
                 w->data = r->p;
                 w->len = (size_t)n;
                 r->p += n;
@@ -1099,8 +1108,7 @@ static int pb_charge(struct pb_ctx *c, size_t values, size_t bytes)
         return 0;
 }
 
-static int pb_string(struct pb_ctx *c, const uint8_t *d, size_t n, const char *where,
-                     json_t **ret)
+static int pb_string(struct pb_ctx *c, const uint8_t *d, size_t n, const char *where, json_t **ret)
 {
         int r = pb_charge(c, 1, n);
         if (r < 0)
@@ -1219,8 +1227,8 @@ static int pb_intorstring(struct pb_ctx *c, const struct pb_wire *w, const char 
                 if (f.num > 3)
                         continue;
                 if (f.wt != (f.num == 3 ? 2u : 0u))
-                        return pb_fail(c, "wrong wire type %u for IntOrString field %u in %s",
-                                       f.wt, f.num, where);
+                        return pb_fail(c, "wrong wire type %u for IntOrString field %u in %s", f.wt,
+                                       f.num, where);
                 if (f.num == 1)
                         type = f.v;
                 else if (f.num == 2)
@@ -1264,8 +1272,10 @@ static int pb_rawjson(struct pb_ctx *c, const struct pb_wire *w, const char *whe
         int e = pb_charge(c, rawlen / 2 + 1, rawlen);
         if (e < 0)
                 return e;
+        /* Each message level above may also have opened a list: leave room for both, so
+         * the decoded object always parses again under JSON_MAX_DEPTH. */
         char jerr[160];
-        int maxd = JSON_MAX_DEPTH - depth;
+        int maxd = JSON_MAX_DEPTH - 2 * depth;
         *ret = jparse((const char *)raw, rawlen, maxd > 1 ? maxd : 1, jerr, sizeof(jerr));
         if (!*ret)
                 return pb_fail(c, "invalid JSON in %s: %s", where, jerr);
@@ -1369,8 +1379,8 @@ static int pb_map_entry(struct pb_ctx *c, const struct pb_field *f, const struct
                 if (e.num > 2)
                         continue;
                 if (e.wt != 2)
-                        return pb_fail(c, "wrong wire type %u for map entry field %u in %s",
-                                       e.wt, e.num, where);
+                        return pb_fail(c, "wrong wire type %u for map entry field %u in %s", e.wt,
+                                       e.num, where);
                 if (e.num == 1)
                         key = e.data, keylen = e.len;
                 else
@@ -1451,8 +1461,9 @@ static int pb_message(struct pb_ctx *c, unsigned id, const uint8_t *d, size_t n,
                 if (f->card == PB_REP) {
                         ret = pb_repeated(c, f, &w, where, depth, obj);
                 } else if (f->card == PB_MAP) {
-                        ret = w.wt == 2 ? pb_map_entry(c, f, &w, where, depth, obj)
-                                        : pb_fail(c, "wrong wire type %u for field %s", w.wt, where);
+                        ret = w.wt == 2
+                                  ? pb_map_entry(c, f, &w, where, depth, obj)
+                                  : pb_fail(c, "wrong wire type %u for field %s", w.wt, where);
                 } else if (w.wt != pb_wire_type(f->type)) {
                         ret = pb_fail(c, "wrong wire type %u for field %s", w.wt, where);
                 } else if (f->type == PB_MESSAGE) {
@@ -1496,8 +1507,9 @@ static const struct {
         const char *kind;
         unsigned msg;
 } pb_kinds[] = {
-        {"Namespace", PBM_Namespace}, {"ConfigMap", PBM_ConfigMap}, {"Secret", PBM_Secret},
-        {"Job", PBM_Job},             {"CronJob", PBM_CronJob},     {"Pod", PBM_Pod},
+    {"Namespace", PBM_Namespace}, {"ConfigMap", PBM_ConfigMap},
+    {"Secret", PBM_Secret},       {"Job", PBM_Job},
+    {"CronJob", PBM_CronJob},     {"Pod", PBM_Pod},
 };
 
 json_t *k8s_protobuf_decode(const uint8_t *data, size_t len, char *err, size_t errlen)
@@ -1549,8 +1561,8 @@ json_t *k8s_protobuf_decode(const uint8_t *data, size_t len, char *err, size_t e
                 json_t **dst = w.num == 1 ? &apiversion : &kind;
                 json_decref(*dst);
                 *dst = NULL;
-                if (pb_string(&c, w.data, w.len, w.num == 1 ? "TypeMeta.apiVersion" : "TypeMeta.kind",
-                              dst) < 0)
+                if (pb_string(&c, w.data, w.len,
+                              w.num == 1 ? "TypeMeta.apiVersion" : "TypeMeta.kind", dst) < 0)
                         return NULL;
         }
         if (!kind || json_string_length(kind) == 0) {

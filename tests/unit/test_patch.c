@@ -458,6 +458,13 @@ static const struct pcase smp_cases[] = {
          "{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":null,\"env\":[{\"name\":\"X\","
          "\"$patch\":\"delete\"},{\"name\":\"Y\"}],\"$setElementOrder/env\":[{\"name\":\"Y\"}]}]}}",
          "{\"spec\":{\"containers\":[{\"name\":\"a\",\"env\":[{\"name\":\"Y\"}]}]}}", NULL},
+        {SMP, "Pod", "{\"spec\":{}}",
+         "{\"spec\":{\"containers\":[{\"name\":\"a\"},{\"$patch\":\"replace\"}],\"volumes\":"
+         "[{\"name\":\"v\",\"$patch\":\"merge\"},{\"$patch\":\"merge\"}],"
+         "\"nodeSelector\":{\"$patch\":\"replace\",\"a\":\"b\"},\"affinity\":{\"$patch\":\"delete\"}}}",
+         "{\"spec\":{\"containers\":[{\"name\":\"a\"}],\"volumes\":[{\"name\":\"v\"}],"
+         "\"nodeSelector\":{\"a\":\"b\"}}}",
+         NULL},
         /* a scalar replaced by an object and back */
         {SMP, "Job", "{\"spec\":{\"x\":1,\"y\":{\"a\":1}}}", "{\"spec\":{\"x\":{\"b\":null,\"c\":2},\"y\":3}}",
          "{\"spec\":{\"x\":{\"c\":2},\"y\":3}}", NULL},
