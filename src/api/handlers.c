@@ -295,6 +295,48 @@ static void now_rfc3339(char *b, size_t n)
         time_format_rfc3339(clock_now_s(), b, n);
 }
 
+/* fieldValidation: unknown fields are always dropped (Kubernetes never stores them);
+ * Strict turns them into a 400, Warn (the default) into Warning headers. */
+static bool field_validation(struct req *rq, const struct resource *r, json_t *o,
+                             struct resp *rs)
+{
+        const char *fv = q(rq, "fieldValidation");
+        if (!fv || !fv[0])
+                fv = "Warn";
+        if (!streq(fv, "Strict") && !streq(fv, "Warn") && !streq(fv, "Ignore")) {
+                resp_statusf(rs, 400, "BadRequest",
+                             "fieldValidation parameter unsupported: %s (must be one of Ignore, "
+                             "Warn, Strict)",
+                             fv);
+                return false;
+        }
+        _cleanup_json_ json_t *unknown = json_array();
+        k8s_schema_prune(o, r->kind, unknown);
+        if (!json_array_size(unknown) || streq(fv, "Ignore"))
+                return true;
+        struct buf b;
+        buf_init(&b, 0);
+        json_t *u;
+        size_t i;
+        json_array_foreach(unknown, i, u)
+        {
+                _cleanup_free_ char *one = xasprintf("unknown field \"%s\"", json_string_value(u));
+                if (streq(fv, "Warn"))
+                        resp_warning(rs, one);
+                else if (buf_printf(&b, "%s%s", i ? ", " : "", one) < 0)
+                        break;
+        }
+        _cleanup_free_ char *msg = buf_steal(&b);
+        if (streq(fv, "Strict")) {
+                _cleanup_free_ char *why = xasprintf("strict decoding error: %s", msg);
+                json_t *warnings = TAKE_PTR(rs->warnings);
+                resp_bad_decode(rs, r, why);
+                rs->warnings = warnings;
+                return false;
+        }
+        return true;
+}
+
 /* ---------- create ---------- */
 
 static void do_create(struct req *rq, struct target *t, struct resp *rs)
@@ -330,6 +372,8 @@ static void do_create(struct req *rq, struct target *t, struct resp *rs)
                             "resourceVersion should not be set on objects to be created", NULL);
                 return;
         }
+        if (!field_validation(rq, r, o, rs))
+                return;
         char err[512] = "";
         if (admit_decode(r, o, err, sizeof(err)) < 0) {
                 resp_bad_decode(rs, r, err);
@@ -515,6 +559,8 @@ static void do_update(struct req *rq, struct target *t, struct resp *rs)
                             NULL);
                 return;
         }
+        if (!field_validation(rq, r, o, rs))
+                return;
         char err[512] = "";
         if (admit_decode(r, o, err, sizeof(err)) < 0) {
                 resp_bad_decode(rs, r, err);
@@ -600,6 +646,12 @@ static void do_patch(struct req *rq, struct target *t, struct resp *rs)
                                      nn ? nn : "", t->name);
                         return;
                 }
+                if (rs->warnings) { /* a retry warns afresh */
+                        json_decref(rs->warnings);
+                        rs->warnings = NULL;
+                }
+                if (!field_validation(rq, r, n, rs))
+                        return;
                 if (admit_decode(r, n, err, sizeof(err)) < 0) {
                         resp_bad_decode(rs, r, err);
                         return;
@@ -615,7 +667,6 @@ static void do_patch(struct req *rq, struct target *t, struct resp *rs)
                 }
                 if (finish_update(rq, t, old, n, rs) == 0)
                         return;
-                resp_release(rs);
         }
         resp_conflict(rs, r, t->name);
 }

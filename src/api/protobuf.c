@@ -1589,3 +1589,83 @@ json_t *k8s_protobuf_decode(const uint8_t *data, size_t len, char *err, size_t e
                 return NULL;
         return TAKE_PTR(obj);
 }
+
+/* ---- schema pruning (fieldValidation) -----------------------------------------------------
+ * The same tables name every field a kind has, so they also answer "is this JSON field
+ * known?" for fieldValidation=Strict/Warn/Ignore: unknown fields are reported with their
+ * JSON path (as upstream's strict decoder does) and always dropped, because Kubernetes
+ * never stores fields it does not know. */
+
+static bool schema_field(unsigned msg, const char *name, const struct pb_field **ret, int depth)
+{
+        const struct pb_msg *m = &pb_msgs[msg];
+        if (depth > 8)
+                return false;
+        for (size_t i = 0; i < m->nfields; i++) {
+                const struct pb_field *f = &m->fields[i];
+                if (f->flags & PB_INLINE) {
+                        if (schema_field(f->msg, name, ret, depth + 1))
+                                return true;
+                        continue;
+                }
+                if (streq(f->name, name)) {
+                        *ret = f;
+                        return true;
+                }
+        }
+        return false;
+}
+
+static void schema_walk(json_t *obj, unsigned msg, const char *path, json_t *unknown, int depth)
+{
+        if (!json_is_object(obj) || depth > JSON_MAX_DEPTH)
+                return;
+        const char *key;
+        json_t *v;
+        void *tmp;
+        json_object_foreach_safe(obj, tmp, key, v)
+        {
+                if (depth == 0 && (streq(key, "apiVersion") || streq(key, "kind")))
+                        continue;
+                _cleanup_free_ char *p = path[0] ? xasprintf("%s.%s", path, key) : xstrdup(key);
+                const struct pb_field *f = NULL;
+                if (!schema_field(msg, key, &f, 0)) {
+                        if (json_array_size(unknown) < 100)
+                                json_array_append_new(unknown, json_string(p));
+                        json_object_del(obj, key);
+                        continue;
+                }
+                if (f->type != PB_MESSAGE)
+                        continue;
+                if (f->card == PB_ONE) {
+                        schema_walk(v, f->msg, p, unknown, depth + 1);
+                } else if (f->card == PB_REP && json_is_array(v)) {
+                        json_t *e;
+                        size_t i;
+                        json_array_foreach(v, i, e)
+                        {
+                                _cleanup_free_ char *ep = xasprintf("%s[%zu]", p, i);
+                                schema_walk(e, f->msg, ep, unknown, depth + 1);
+                        }
+                } else if (f->card == PB_MAP && json_is_object(v)) {
+                        const char *mk;
+                        json_t *mv;
+                        json_object_foreach(v, mk, mv)
+                        {
+                                _cleanup_free_ char *mp = xasprintf("%s.%s", p, mk);
+                                schema_walk(mv, f->msg, mp, unknown, depth + 1);
+                        }
+                }
+        }
+}
+
+int k8s_schema_prune(json_t *obj, const char *kind, json_t *unknown)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pb_kinds); i++) {
+                if (streq(pb_kinds[i].kind, kind)) {
+                        schema_walk(obj, pb_kinds[i].msg, "", unknown, 0);
+                        return 0;
+                }
+        }
+        return -ENOENT;
+}

@@ -11,4 +11,8 @@
 
 /* Returns a new JSON object, or NULL with err set (e.g. "protobuf: truncated varint"). */
 json_t *k8s_protobuf_decode(const uint8_t *data, size_t len, char *err, size_t errlen);
+/* Drops every field of obj (a Namespace, ConfigMap, Secret, Job, CronJob or Pod) that the
+ * kind does not have, appending each one's JSON path ("spec.template.spec.foo",
+ * "spec.containers[0].bar") to the array unknown.  -ENOENT for kinds without a schema. */
+int k8s_schema_prune(json_t *obj, const char *kind, json_t *unknown);
 #endif

@@ -210,6 +210,23 @@ def validation_errors():
 
 
 @test
+def strict_field_validation():
+    bad = open(PI).read().replace("name: pi", "name: typo").replace("  backoffLimit: 4", "  backoffLimit: 4\n  bogusField: 1")
+    rc, out, err = srv.kubectl("create", "-f", "-", input=bad)
+    check(rc != 0 and 'strict decoding error: unknown field "spec.bogusField"' in err,
+          "create -f rejects unknown fields (fieldValidation=Strict)", out + err)
+    rc, out, err = srv.kubectl("create", "--validate=false", "-f", "-", input=bad)
+    check(rc == 0, "--validate=false creates (fieldValidation=Ignore)", out + err)
+    code, job, _ = srv.api("GET", "/apis/batch/v1/namespaces/default/jobs/typo")
+    check(code == 200 and "bogusField" not in job["spec"], "the unknown field is not stored", job)
+    code, body, headers = srv.api("POST", "/api/v1/namespaces/default/configmaps?fieldValidation=Warn",
+                                  {"metadata": {"name": "warned"}, "data": {}, "extra": 1})
+    check(code == 201 and 'unknown field \"extra\"' in headers.get("Warning", ""),
+          "fieldValidation=Warn answers with a Warning header", headers)
+    srv.api("DELETE", "/apis/batch/v1/namespaces/default/jobs/typo", {"propagationPolicy": "Background"})
+
+
+@test
 def conflict_on_stale_update():
     code, job, _ = srv.api("GET", "/apis/batch/v1/namespaces/default/jobs/pi")
     stale = json.loads(json.dumps(job))
