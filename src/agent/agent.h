@@ -14,4 +14,8 @@ struct agent_config {
 
 int agent_start(const struct agent_config *cfg);
 void agent_stop(void);
+
+/* `jobd image ...`: argv[0] is "image" (or anything), then
+ * [--data-dir DIR] import FILE [--name NAME] | ls | rm NAME...; returns the exit code. */
+int agent_image_cli(int argc, char **argv);
 #endif
