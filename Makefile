@@ -24,7 +24,8 @@ LIBS := $(PKG_LIBS) -lpthread -lm
 
 MAINS := src/main.c
 LIB_SRCS := $(filter-out $(MAINS),$(shell find src -name '*.c' | sort))
-LIB_OBJS := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS))
+LIB_OBJS := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS)) $(B)/gen/web_assets.o
+WEB_FILES := $(shell find web -type f ! -name '.*' 2>/dev/null | sort)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -36,6 +37,14 @@ all: $(B)/jobd
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# the console, embedded: regenerated whenever a file under web/ changes
+$(B)/gen/web_assets.c: $(WEB_FILES) $(wildcard web) scripts/embed-web.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-web.sh $@
+
+$(B)/gen/web_assets.o: $(B)/gen/web_assets.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/libjobd.a: $(LIB_OBJS)
 	@rm -f $@
@@ -56,10 +65,10 @@ unit: $(UNIT_BINS)
 fuzz-replay: $(FUZZ_REPLAY)
 
 # Real coverage-guided fuzzing (not part of the test command): make fuzz-<name>
-fuzz-%: fuzz/fuzz_%.c $(LIB_SRCS)
+fuzz-%: fuzz/fuzz_%.c $(LIB_SRCS) build/gen/web_assets.c
 	@mkdir -p build/libfuzzer
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) \
-	  -o build/libfuzzer/fuzz_$* $< $(LIB_SRCS) $(LIBS)
+	  -o build/libfuzzer/fuzz_$* $< $(LIB_SRCS) build/gen/web_assets.c $(LIBS)
 
 format:
 	clang-format -i $$(find src tests fuzz bench -name '*.[ch]')

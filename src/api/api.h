@@ -63,6 +63,7 @@ struct resp {
         size_t raw_len;
         json_t *warnings;       /* array of strings → Warning: 299 headers */
         struct api_watch *watch; /* streaming answer (owned) */
+        const char *location;   /* Location header (redirects), static string */
         bool proxy;             /* after raw, stream the body read from proxy_fd */
         int proxy_fd;
 };

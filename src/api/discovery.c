@@ -8,6 +8,7 @@
  * skip client-side validation (§6.3).  No strategic-merge requestBody is advertised, so
  * kubectl apply computes patches from its built-in types. */
 #include "api/api.h"
+#include "api/web.h"
 
 static json_t *verbs(void)
 {
@@ -115,11 +116,46 @@ static void answer(struct resp *rs, json_t *body)
         rs->body = body;
 }
 
+/* The console: "/" redirects to it, "/console/..." serves the embedded files (index.html
+ * for the directory itself and for client-side routes without a file extension). */
+static bool console_handle(struct req *rq, struct resp *rs)
+{
+        const char *p = rq->path;
+        if (streq(p, "/")) {
+                rs->code = 302;
+                rs->ctype = "text/html";
+                rs->raw = xstrdup("<a href=\"/console/\">/console/</a>\n");
+                rs->raw_len = strlen(rs->raw);
+                rs->location = "/console/";
+                return true;
+        }
+        if (!startswith(p, "/console"))
+                return false;
+        const char *file = p + strlen("/console");
+        if (!file[0] || streq(file, "/") || !strchr(strrchr(file, '/'), '.'))
+                file = "/index.html";
+        for (const struct web_asset *a = web_assets; a->path; a++) {
+                if (streq(a->path, file)) {
+                        rs->code = 200;
+                        rs->ctype = a->ctype;
+                        rs->raw = xmalloc(a->len + 1);
+                        memcpy(rs->raw, a->data, a->len);
+                        rs->raw_len = a->len;
+                        return true;
+                }
+        }
+        resp_status(rs, 404, "NotFound", "the server could not find the requested resource",
+                    NULL);
+        return true;
+}
+
 bool discovery_handle(struct req *rq, struct resp *rs)
 {
         const char *p = rq->path;
         if (!streq(rq->method, "GET"))
                 return false;
+        if (console_handle(rq, rs))
+                return true;
         if (streq(p, "/version") || streq(p, "/version/")) {
                 answer(rs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "major",
                                      "1", "minor", "32", "gitVersion", "v1.32.0-jobd",

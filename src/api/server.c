@@ -174,6 +174,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct resp *rs)
                 return MHD_NO;
         MHD_add_response_header(mr, "Content-Type", rs->ctype ? rs->ctype : "application/json");
         MHD_add_response_header(mr, "Cache-Control", "no-cache, private");
+        if (rs->location)
+                MHD_add_response_header(mr, "Location", rs->location);
         json_t *w;
         size_t i;
         json_array_foreach(rs->warnings, i, w)
