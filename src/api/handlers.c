@@ -337,30 +337,51 @@ static bool field_validation(struct req *rq, const struct resource *r, json_t *o
         return true;
 }
 
+/* Body → object of this resource: decoded, type-checked, unknown fields handled,
+ * decode-time (400) checks done.  NULL with rs filled on any error. */
+static json_t *decode_object(struct req *rq, const struct resource *r, struct resp *rs)
+{
+        json_t *o = decode_body(rq, r, rs);
+        if (!o)
+                return NULL;
+        char err[512] = "";
+        if (!json_is_object(o)) {
+                resp_bad_decode(rs, r, "the body must be a JSON object");
+        } else if (check_type_meta(r, o, rs) && field_validation(rq, r, o, rs)) {
+                if (admit_decode(r, o, err, sizeof(err)) == 0)
+                        return o;
+                resp_bad_decode(rs, r, err);
+        }
+        json_decref(o);
+        return NULL;
+}
+
+static bool namespace_matches(const struct resource *r, json_t *o, const char *ns,
+                              struct resp *rs)
+{
+        const char *bns = jstr(o, "metadata.namespace");
+        if (r->namespaced && bns && bns[0] && !streq(bns, ns)) {
+                resp_status(rs, 400, "BadRequest",
+                            "the namespace of the provided object does not match the namespace "
+                            "sent on the request",
+                            NULL);
+                return false;
+        }
+        return true;
+}
+
 /* ---------- create ---------- */
 
 static void do_create(struct req *rq, struct target *t, struct resp *rs)
 {
         const struct resource *r = t->res;
-        _cleanup_json_ json_t *o = decode_body(rq, r, rs);
+        _cleanup_json_ json_t *o = decode_object(rq, r, rs);
         if (!o)
                 return;
-        if (!json_is_object(o)) {
-                resp_bad_decode(rs, r, "the body must be a JSON object");
-                return;
-        }
-        if (!check_type_meta(r, o, rs))
-                return;
         json_t *meta = jobj(o, "metadata");
-        const char *bns = jstr(meta, "namespace");
+        if (!namespace_matches(r, o, t->ns, rs))
+                return;
         if (r->namespaced) {
-                if (bns && bns[0] && !streq(bns, t->ns)) {
-                        resp_status(rs, 400, "BadRequest",
-                                    "the namespace of the provided object does not match the "
-                                    "namespace sent on the request",
-                                    NULL);
-                        return;
-                }
                 jset_str(meta, "namespace", t->ns);
                 if (!namespace_ok(t->ns, true, rs))
                         return;
@@ -370,13 +391,6 @@ static void do_create(struct req *rq, struct target *t, struct resp *rs)
         if (jstr(meta, "resourceVersion") && jstr(meta, "resourceVersion")[0]) {
                 resp_status(rs, 400, "BadRequest",
                             "resourceVersion should not be set on objects to be created", NULL);
-                return;
-        }
-        if (!field_validation(rq, r, o, rs))
-                return;
-        char err[512] = "";
-        if (admit_decode(r, o, err, sizeof(err)) < 0) {
-                resp_bad_decode(rs, r, err);
                 return;
         }
         static const char *const server_fields[] = {"uid", "creationTimestamp",
@@ -535,14 +549,8 @@ static json_t *get_current(struct target *t, struct resp *rs)
 static void do_update(struct req *rq, struct target *t, struct resp *rs)
 {
         const struct resource *r = t->res;
-        _cleanup_json_ json_t *o = decode_body(rq, r, rs);
+        _cleanup_json_ json_t *o = decode_object(rq, r, rs);
         if (!o)
-                return;
-        if (!json_is_object(o)) {
-                resp_bad_decode(rs, r, "the body must be a JSON object");
-                return;
-        }
-        if (!check_type_meta(r, o, rs))
                 return;
         const char *bname = jstr(o, "metadata.name");
         if (bname && !streq(bname, t->name)) {
@@ -551,21 +559,8 @@ static void do_update(struct req *rq, struct target *t, struct resp *rs)
                              bname, t->name);
                 return;
         }
-        const char *bns = jstr(o, "metadata.namespace");
-        if (r->namespaced && bns && bns[0] && !streq(bns, t->ns)) {
-                resp_status(rs, 400, "BadRequest",
-                            "the namespace of the provided object does not match the namespace "
-                            "sent on the request",
-                            NULL);
+        if (!namespace_matches(r, o, t->ns, rs))
                 return;
-        }
-        if (!field_validation(rq, r, o, rs))
-                return;
-        char err[512] = "";
-        if (admit_decode(r, o, err, sizeof(err)) < 0) {
-                resp_bad_decode(rs, r, err);
-                return;
-        }
         int64_t want_rv = obj_rv(o);
         for (int attempt = 0; attempt < 10; attempt++) {
                 _cleanup_json_ json_t *old = get_current(t, rs);
