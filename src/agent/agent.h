@@ -10,6 +10,9 @@ struct agent_config {
         const char *data_dir;   /* agent state lives under <data_dir>/agent */
         const char *runtime;    /* "crun" (default), "runc", "fake" */
         const char *const *node_labels; /* "k=v", NULL-terminated, may be NULL */
+        int64_t backoff_base_ms; /* container restart backoff (CrashLoopBackOff); 0 = 10 s */
+        int64_t backoff_cap_ms;  /* 0 = 300 s */
+        int max_pods;            /* node "pods" capacity; 0 = 110 */
 };
 
 int agent_start(const struct agent_config *cfg);
