@@ -7,6 +7,7 @@ PKGS=(
   build-essential pkg-config clang
   libjansson-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev libyaml-dev libssl-dev
   python3 curl procps
+  crun runc conmon busybox-static
 )
 
 missing=()
