@@ -7,6 +7,7 @@
 #   JOBD_BENCH_TMP=DIR   where the temporary data dir goes (default: $TMPDIR or /tmp);
 #                        the store fsyncs every commit, so this file system's fsync speed
 #                        is part of every create figure.
+#   JOBD_BENCH_SERVER_FLAGS="..." extra `jobd server` flags (e.g. --job-sync-period 100)
 #   JOBD_BENCH_NOBUILD=1 use the existing build/jobd and build/bench/api_load.
 #
 # Bounded: api_load stops itself (its --budget-s, default 270 s) and is also run under
@@ -14,13 +15,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+build_note=
 if [ -z "${JOBD_BENCH_NOBUILD:-}" ]; then
-        if ! make -j2 build/jobd build/bench/api_load >/tmp/jobd-bench-build.$$.log 2>&1; then
-                tail -30 /tmp/jobd-bench-build.$$.log >&2
-                echo "run-api.sh: build failed (log: /tmp/jobd-bench-build.$$.log)" >&2
-                exit 1
+        log=$(mktemp /tmp/jobd-bench-build.XXXXXX)
+        if ! make -j2 build/jobd build/bench/api_load >"$log" 2>&1; then
+                # several people share this tree: someone's half-edited file must not stop
+                # the benchmark when binaries from an earlier build are there
+                if [ -x build/jobd ] && [ -x build/bench/api_load ]; then
+                        build_note="BUILD FAILED ($(grep -m1 -o '[^ ]*: error: .*' "$log" | cut -c1-100)); using the existing binaries from $(date -u -r build/jobd +%H:%M:%SZ)"
+                else
+                        tail -30 "$log" >&2
+                        echo "run-api.sh: build failed (log: $log)" >&2
+                        exit 1
+                fi
         fi
-        rm -f /tmp/jobd-bench-build.$$.log
+        rm -f "$log"
 fi
 
 tmp=$(mktemp -d "${JOBD_BENCH_TMP:-${TMPDIR:-/tmp}}/jobd-bench-api.XXXXXX")
@@ -36,8 +45,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# private copies: a rebuild in the shared tree must not swap binaries under a running test
+cp build/jobd "$tmp/jobd"
+cp build/bench/api_load "$tmp/api_load"
 
-build/jobd server --port 0 --data-dir "$tmp/data" --disable-agent >"$tmp/out" 2>"$tmp/server.log" &
+"$tmp/jobd" server --port 0 --data-dir "$tmp/data" --disable-agent ${JOBD_BENCH_SERVER_FLAGS:-} >"$tmp/out" 2>"$tmp/server.log" &
 pid=$!
 port=
 for _ in $(seq 100); do
@@ -53,10 +65,14 @@ if [ -z "$port" ]; then
 fi
 
 echo "== jobd API benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "== $(nproc) CPUs: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); kernel $(uname -r)"
+dirty=$(git status --porcelain --untracked-files=no -- src 2>/dev/null | wc -l)
+echo "== $(nproc) CPUs: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); kernel $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
+[ "$dirty" != 0 ] && echo "== built from the working tree: $dirty modified tracked files under src/ on top of the commit"
+[ -n "$build_note" ] && echo "== $build_note"
+[ -n "${JOBD_BENCH_SERVER_FLAGS:-}" ] && echo "== extra server flags: $JOBD_BENCH_SERVER_FLAGS"
 echo "== data dir on $(df -T "$tmp" | awk 'NR==2 {print $2 " (" $1 ")"}'); server pid $pid port $port"
 rc=0
-timeout 330 build/bench/api_load --port "$port" --pid "$pid" "$@" || rc=$?
+timeout 330 "$tmp/api_load" --port "$port" --pid "$pid" "$@" || rc=$?
 if ! kill -0 "$pid" 2>/dev/null; then
         echo "run-api.sh: the server died during the run; its log ends:" >&2
         tail -20 "$tmp/server.log" >&2
