@@ -695,6 +695,21 @@ static json_t *etc_mounts(struct pod *p)
                          "rprivate");
 }
 
+static uint64_t cap_bound(void)
+{
+        static uint64_t bound;
+        if (bound)
+                return bound;
+        FILE *f = fopen("/proc/self/status", "re");
+        char line[256];
+        while (f && fgets(line, sizeof(line), f))
+                if (startswith(line, "CapBnd:"))
+                        bound = strtoull(line + 7, NULL, 16);
+        if (f)
+                fclose(f);
+        return bound;
+}
+
 static int start_container(struct pod *p, struct ctr *c)
 {
         char err[1024];
@@ -806,6 +821,7 @@ static int start_container(struct pod *p, struct ctr *c)
                 .netns_path = p->netns,
                 .cgroup_path = cg,
                 .host_network = jbool(p->spec, "hostNetwork"),
+                .cap_bound = cap_bound(),
         };
         _cleanup_json_ json_t *cfg = bundle_config(&in, err, sizeof(err));
         if (!cfg) {

@@ -334,6 +334,19 @@ json_t *bundle_config(const struct bundle_in *in, char *err, size_t errlen)
                         }
                 }
         }
+        if (in->cap_bound) {
+                /* never ask for what the agent's own bounding set lacks: capset would fail */
+                for (size_t j = 0; j < json_array_size(caps); j++) {
+                        const char *n = json_string_value(json_array_get(caps, j));
+                        for (size_t k = 0; all_caps[k]; k++) {
+                                if (streq(all_caps[k], n) && !(in->cap_bound & (1ULL << k))) {
+                                        json_array_remove(caps, j);
+                                        j--;
+                                        break;
+                                }
+                        }
+                }
+        }
         json_t *capo = jobj(proc, "capabilities");
         json_object_set(capo, "bounding", caps);
         json_object_set(capo, "effective", caps);

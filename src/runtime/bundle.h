@@ -17,6 +17,7 @@ struct bundle_in {
         const char *netns_path; /* NULL = new namespace */
         const char *cgroup_path;
         bool host_network;
+        uint64_t cap_bound; /* capabilities the agent itself may grant (0 = all) */
 };
 
 /* Kubernetes' command/args rules: command replaces Entrypoint (and drops Cmd), args

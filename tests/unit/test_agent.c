@@ -23,6 +23,19 @@ static bool up;
 
 static void teardown(void)
 {
+        /* delete every pod so no container outlives the test */
+        struct hresp r;
+        if (hc_request(hc, "DELETE", "/api/v1/namespaces/default/pods", NULL, NULL, NULL, &r) == 0)
+                hresp_release(&r);
+        for (int i = 0; i < 1000; i++) {
+                if (hc_request(hc, "GET", "/api/v1/namespaces/default/pods", NULL, NULL, NULL, &r) < 0)
+                        break;
+                size_t n = json_array_size(jget(r.body, "items"));
+                hresp_release(&r);
+                if (n == 0)
+                        break;
+                usleep(20 * 1000);
+        }
         agent_stop();
         scheduler_stop();
         api_server_stop();

@@ -1,0 +1,464 @@
+/* test_agent_crun.c — real containers: the agent with crun under conmon, busybox built
+ * offline by scripts/build-images.sh, in-process API server and scheduler.  Exit codes,
+ * OOM kills, volumes and env, capabilities, deletion within the grace period, and an agent
+ * restart that re-adopts a running container.  Skipped (0 tests) without root, crun or
+ * conmon.  Waits poll with deadlines; nothing sleeps to synchronise. */
+#include <arpa/inet.h>
+#include <sys/stat.h>
+#include "harness.h"
+#include "agent/agent.h"
+#include "api/api.h"
+#include "api/client.h"
+#include "api/server.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "client/http.h"
+#include "image/safepath.h"
+#include "scheduler/scheduler.h"
+#include "store/store.h"
+
+static struct hc *hc;
+static struct agent_config saved_cfg;
+static char data_dir[128];
+static bool up;
+
+static void teardown(void)
+{
+        /* delete every pod so no container outlives the test */
+        struct hresp r;
+        if (hc_request(hc, "DELETE", "/api/v1/namespaces/default/pods", NULL, NULL, NULL, &r) == 0)
+                hresp_release(&r);
+        for (int i = 0; i < 1000; i++) {
+                if (hc_request(hc, "GET", "/api/v1/namespaces/default/pods", NULL, NULL, NULL, &r) < 0)
+                        break;
+                size_t n = json_array_size(jget(r.body, "items"));
+                hresp_release(&r);
+                if (n == 0)
+                        break;
+                usleep(20 * 1000);
+        }
+        agent_stop();
+        scheduler_stop();
+        api_server_stop();
+        store_close(api.store);
+        hc_free(hc);
+        rm_rf(data_dir);
+        free((char *)saved_cfg.server_url);
+}
+
+static void ensure_up(void)
+{
+        if (up)
+                return;
+        up = true;
+        log_min_level = LOG_WARN;
+        snprintf(data_dir, sizeof(data_dir), "/tmp/jobd-test-crun-XXXXXX");
+        if (!mkdtemp(data_dir))
+                abort();
+        char err[256];
+        char *cmd = xasprintf("scripts/build-images.sh %s/images >/dev/null", data_dir);
+        if (system(cmd) != 0)
+                abort();
+        free(cmd);
+        char *db = xasprintf("%s/jobd.db", data_dir);
+        if (store_open(db, &api.store, err, sizeof(err)) < 0) {
+                fprintf(stderr, "store: %s\n", err);
+                abort();
+        }
+        free(db);
+        api.data_dir = data_dir;
+        api.start_time = clock_now_s();
+        const char *nss[] = {"default", "kube-node-lease"};
+        for (size_t i = 0; i < 2; i++) {
+                json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind",
+                                       "Namespace", "metadata", "name", nss[i]);
+                struct kresp r;
+                kc_request("POST", "/api/v1/namespaces", NULL, ns, NULL, &r);
+                kresp_release(&r);
+                json_decref(ns);
+        }
+        if (api_server_start("127.0.0.1", 0, err, sizeof(err)) < 0) {
+                fprintf(stderr, "server: %s\n", err);
+                abort();
+        }
+        char *url = xasprintf("http://127.0.0.1:%u", api_server_port());
+        hc = hc_new(url);
+        scheduler_start();
+        static const char *const labels[] = {"team=batch", NULL};
+        struct agent_config cfg = {.server_url = url,
+                                   .node_name = "test-node",
+                                   .data_dir = data_dir,
+                                   .runtime = "crun",
+                                   .node_labels = labels,
+                                   .backoff_base_ms = 100,
+                                   .backoff_cap_ms = 400};
+        saved_cfg = cfg;
+        saved_cfg.server_url = xstrdup(url);
+        if (agent_start(&cfg) < 0)
+                abort();
+        free(url);
+        atexit(teardown);
+}
+
+static json_t *J(const char *s)
+{
+        json_error_t e;
+        json_t *j = json_loads(s, 0, &e);
+        if (!j)
+                fprintf(stderr, "bad json: %s\n", e.text);
+        return j;
+}
+
+static json_t *get(const char *path)
+{
+        struct hresp r;
+        if (hc_request(hc, "GET", path, NULL, NULL, NULL, &r) < 0 || r.code != 200) {
+                hresp_release(&r);
+                return NULL;
+        }
+        return r.body;
+}
+
+static int post(const char *path, const char *body)
+{
+        json_t *b = J(body);
+        struct hresp r;
+        int e = hc_request(hc, "POST", path, NULL, b, NULL, &r);
+        int code = e < 0 ? e : r.code;
+        hresp_release(&r);
+        json_decref(b);
+        return code;
+}
+
+typedef bool (*pod_pred)(json_t *pod);
+
+/* Poll the pod until pred holds (or 15 s pass); returns the pod (owned) or NULL. */
+static json_t *wait_pod(const char *name, pod_pred pred)
+{
+        char *path = xasprintf("/api/v1/namespaces/default/pods/%s", name);
+        int64_t deadline = clock_mono_ns() + 30LL * 1000000000LL;
+        json_t *pod = NULL;
+        while (clock_mono_ns() < deadline) {
+                json_decref(pod);
+                pod = get(path);
+                if (pred(pod))
+                        break;
+                usleep(20 * 1000);
+        }
+        free(path);
+        if (!pred(pod)) {
+                char *s = pod ? json_dumps(pod, JSON_INDENT(1)) : NULL;
+                fprintf(stderr, "  pod %s never reached the expected state:\n%s\n", name,
+                        s ? s : "(absent)");
+                free(s);
+                json_decref(pod);
+                return NULL;
+        }
+        return pod;
+}
+
+static bool succeeded(json_t *p)
+{
+        return streq(jstr(p, "status.phase"), "Succeeded");
+}
+static bool failed(json_t *p)
+{
+        return streq(jstr(p, "status.phase"), "Failed");
+}
+static bool running(json_t *p)
+{
+        return streq(jstr(p, "status.phase"), "Running");
+}
+static bool absent(json_t *p)
+{
+        return p == NULL;
+}
+static _unused_ bool restarted_twice(json_t *p)
+{
+        int64_t n = 0;
+        jint(json_array_get(jget(p, "status.containerStatuses"), 0), "restartCount", &n);
+        return n >= 2;
+}
+static _unused_ bool unschedulable(json_t *p)
+{
+        json_t *c;
+        size_t i;
+        json_array_foreach(jget(p, "status.conditions"), i, c) if (streq(jstr(c, "type"), "PodScheduled") &&
+                                                                  streq(jstr(c, "status"), "False"))
+                return true;
+        return false;
+}
+
+static char *agent_logs_c(const char *pod, const char *ctr, const char *query)
+{
+        json_t *node = get("/api/v1/nodes/test-node");
+        int64_t port = 0;
+        jint(node, "status.daemonEndpoints.kubeletEndpoint.Port", &port);
+        json_decref(node);
+        char *path = xasprintf("/containerLogs/default/%s/%s", pod, ctr);
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+        inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+        char *out = NULL;
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+                char *req = xasprintf("GET %s?%s HTTP/1.0\r\n\r\n", path, query ? query : "");
+                if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+                        struct buf b;
+                        buf_init(&b, 1 << 20);
+                        char tmp[4096];
+                        ssize_t n;
+                        while ((n = read(fd, tmp, sizeof(tmp))) > 0)
+                                if (buf_append(&b, tmp, (size_t)n) < 0)
+                                        break;
+                        char *body = b.data ? strstr(b.data, "\r\n\r\n") : NULL;
+                        out = xstrdup(body ? body + 4 : "");
+                        buf_release(&b);
+                }
+                free(req);
+        }
+        close(fd);
+        free(path);
+        return out;
+}
+
+static char *agent_logs(const char *pod, const char *query)
+{
+        return agent_logs_c(pod, "c", query);
+}
+
+static bool available(void)
+{
+        return geteuid() == 0 && access("/usr/bin/crun", X_OK) == 0 &&
+               access("/usr/bin/conmon", X_OK) == 0 && access("/bin/busybox", X_OK) == 0;
+}
+
+#define POD(name, policy, extra_spec, ctr)                                                         \
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" name "\"},"          \
+        "\"spec\":{\"restartPolicy\":\"" policy "\"," extra_spec "\"containers\":[{\"name\":\"c\"," \
+        "\"image\":\"busybox\",\"imagePullPolicy\":\"IfNotPresent\"," ctr "}]}}"
+
+static int create(const char *body)
+{
+        return post("/api/v1/namespaces/default/pods", body);
+}
+
+static int64_t exit_code(json_t *p)
+{
+        int64_t code = -1;
+        jint(json_array_get(jget(p, "status.containerStatuses"), 0), "state.terminated.exitCode", &code);
+        return code;
+}
+
+static const char *term_reason(json_t *p)
+{
+        return jstr(json_array_get(jget(p, "status.containerStatuses"), 0), "state.terminated.reason");
+}
+
+TEST(crun_echo_exit_codes_and_logs)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("hello", "Never", "",
+                             "\"command\":[\"sh\",\"-c\",\"echo out; echo err >&2; echo -n part\"]")),
+                  201);
+        CHECK_INT(create(POD("three", "Never", "", "\"command\":[\"sh\",\"-c\",\"exit 3\"]")), 201);
+        json_t *p = wait_pod("hello", succeeded);
+        CHECK(p != NULL);
+        CHECK_INT(exit_code(p), 0);
+        CHECK_STR(term_reason(p), "Completed");
+        json_decref(p);
+        char *logs = agent_logs("hello", NULL);
+        CHECK(logs && strstr(logs, "out\n") && strstr(logs, "err\n") && strstr(logs, "part"));
+        free(logs);
+        logs = agent_logs("hello", "tailLines=1");
+        CHECK(logs && !strstr(logs, "out\n"));
+        free(logs);
+        p = wait_pod("three", failed);
+        CHECK(p != NULL);
+        CHECK_INT(exit_code(p), 3);
+        CHECK_STR(term_reason(p), "Error");
+        json_decref(p);
+}
+
+TEST(crun_memory_limit_oomkills)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("hog", "Never", "",
+                             "\"resources\":{\"limits\":{\"memory\":\"16Mi\"}},"
+                             "\"command\":[\"sh\",\"-c\",\"a=xxxxxxxxxxxxxxxx; while true; do a=$a$a; done\"]")),
+                  201);
+        json_t *p = wait_pod("hog", failed);
+        CHECK(p != NULL);
+        CHECK_INT(exit_code(p), 137);
+        CHECK_STR(term_reason(p), "OOMKilled");
+        json_decref(p);
+}
+
+TEST(crun_volumes_env_workdir)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(post("/api/v1/namespaces/default/configmaps",
+                       "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"files\"},"
+                       "\"data\":{\"greeting\":\"hi from cm\",\"other\":\"x\"}}"),
+                  201);
+        CHECK_INT(post("/api/v1/namespaces/default/secrets",
+                       "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"creds\"},"
+                       "\"data\":{\"token\":\"dG9wc2VjcmV0\"}}"),
+                  201);
+        char *hp = xasprintf("%s/hostdir", data_dir);
+        mkdir(hp, 0755);
+        char *hf = xasprintf("%s/hostdir/file", data_dir);
+        FILE *f = fopen(hf, "we");
+        fputs("from host\n", f);
+        fclose(f);
+        char *body = xasprintf(
+                POD("vols", "Never",
+                    "\"volumes\":[{\"name\":\"cm\",\"configMap\":{\"name\":\"files\",\"items\":[{\"key\":"
+                    "\"greeting\",\"path\":\"sub/hello.txt\"}]}},{\"name\":\"sec\",\"secret\":{"
+                    "\"secretName\":\"creds\",\"defaultMode\":256}},{\"name\":\"scratch\",\"emptyDir\":{}},"
+                    "{\"name\":\"mem\",\"emptyDir\":{\"medium\":\"Memory\"}},{\"name\":\"host\",\"hostPath\":"
+                    "{\"path\":\"%s\",\"type\":\"Directory\"}},{\"name\":\"dapi\",\"downwardAPI\":{\"items\":"
+                    "[{\"path\":\"name\",\"fieldRef\":{\"fieldPath\":\"metadata.name\"}}]}}],",
+                    "\"workingDir\":\"/work\",\"env\":[{\"name\":\"TOKEN\",\"valueFrom\":{\"secretKeyRef\":{"
+                    "\"name\":\"creds\",\"key\":\"token\"}}}],"
+                    "\"volumeMounts\":[{\"name\":\"cm\",\"mountPath\":\"/cfg\"},{\"name\":\"sec\","
+                    "\"mountPath\":\"/sec\",\"readOnly\":true},{\"name\":\"scratch\",\"mountPath\":\"/work\"},"
+                    "{\"name\":\"scratch\",\"mountPath\":\"/sub\",\"subPath\":\"deep/er\"},{\"name\":\"mem\","
+                    "\"mountPath\":\"/mem\"},{\"name\":\"host\",\"mountPath\":\"/host\",\"readOnly\":true},"
+                    "{\"name\":\"dapi\",\"mountPath\":\"/dapi\"}],"
+                    "\"command\":[\"sh\",\"-c\",\"cat /cfg/sub/hello.txt; echo; cat /sec/token; echo; "
+                    "stat -c %%a /sec/token; pwd; echo $TOKEN; cat /host/file; cat /dapi/name; echo; "
+                    "touch /sub/x && echo subok; (touch /host/y 2>/dev/null && echo hostrw) || echo hostro; "
+                    "grep ' /mem ' /proc/mounts | cut -d' ' -f3\"]"),
+                hp);
+        CHECK_INT(create(body), 201);
+        free(body);
+        json_t *p = wait_pod("vols", succeeded);
+        CHECK(p != NULL);
+        json_decref(p);
+        char *logs = agent_logs("vols", NULL);
+        CHECK(logs && strstr(logs, "hi from cm\ntopsecret\n400\n/work\ntopsecret\nfrom host\nvols\n"
+                                   "subok\nhostro\ntmpfs\n"));
+        if (logs && !strstr(logs, "hi from cm\ntopsecret"))
+                fprintf(stderr, "  logs: %s\n", logs);
+        free(logs);
+        char *sub = xasprintf("%s/agent/pods", data_dir);
+        free(sub);
+        free(hp);
+        free(hf);
+}
+
+TEST(crun_privileges)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("unpriv", "Never", "",
+                             "\"command\":[\"sh\",\"-c\",\"mkdir -p /mnt; mount -t tmpfs none /mnt 2>/dev/null && echo mounted "
+                             "|| echo denied; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo raw || echo noraw\"]")),
+                  201);
+        CHECK_INT(create(POD("priv", "Never", "",
+                             "\"securityContext\":{\"privileged\":true},"
+                             "\"command\":[\"sh\",\"-c\",\"mkdir -p /mnt; mount -t tmpfs none /mnt 2>/dev/null && echo mounted "
+                             "|| echo denied\"]")),
+                  201);
+        CHECK_INT(create(POD("rawcap", "Never", "",
+                             "\"securityContext\":{\"capabilities\":{\"add\":[\"NET_RAW\"]}},"
+                             "\"command\":[\"sh\",\"-c\",\"ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo raw || "
+                             "echo noraw\"]")),
+                  201);
+        CHECK_INT(create(POD("rawdrop", "Never", "",
+                             "\"securityContext\":{\"capabilities\":{\"add\":[\"NET_RAW\"],\"drop\":[\"NET_RAW\"]}},"
+                             "\"command\":[\"sh\",\"-c\",\"ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo raw || "
+                             "echo noraw\"]")),
+                  201);
+        const char *names[] = {"unpriv", "priv", "rawcap", "rawdrop"};
+        const char *want[] = {"denied\nnoraw\n", "mounted\n", "raw\n", "noraw\n"};
+        for (int i = 0; i < 4; i++) {
+                json_t *p = wait_pod(names[i], succeeded);
+                CHECK(p != NULL);
+                json_decref(p);
+                char *logs = agent_logs(names[i], NULL);
+                CHECK(logs && streq(logs, want[i]));
+                if (!logs || !streq(logs, want[i]))
+                        fprintf(stderr, "  %s: %s\n", names[i], logs ? logs : "(null)");
+                free(logs);
+        }
+}
+
+TEST(crun_delete_within_grace)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("sleeper", "Never", "\"terminationGracePeriodSeconds\":1,",
+                             "\"command\":[\"sleep\",\"300\"]")),
+                  201);
+        json_t *p = wait_pod("sleeper", running);
+        CHECK(p != NULL);
+        char *dir = p ? xasprintf("%s/agent/pods/%s", data_dir, jstr(p, "metadata.uid")) : NULL;
+        json_decref(p);
+        struct hresp r;
+        CHECK(hc_request(hc, "DELETE", "/api/v1/namespaces/default/pods/sleeper", NULL, NULL, NULL, &r) == 0);
+        hresp_release(&r);
+        int64_t t0 = clock_mono_ns();
+        p = wait_pod("sleeper", absent);
+        CHECK(clock_mono_ns() - t0 < 6LL * 1000000000LL);
+        CHECK(dir && access(dir, F_OK) != 0);
+        free(dir);
+}
+
+TEST(crun_agent_restart_readopts)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("survivor", "Never", "",
+                             "\"command\":[\"sh\",\"-c\",\"sleep 2; echo done; exit 7\"]")),
+                  201);
+        json_t *p = wait_pod("survivor", running);
+        CHECK(p != NULL);
+        json_decref(p);
+        agent_stop();
+        /* the container keeps running without the agent */
+        struct agent_config cfg = saved_cfg;
+        CHECK_INT(agent_start(&cfg), 0);
+        p = wait_pod("survivor", failed);
+        CHECK(p != NULL);
+        CHECK_INT(exit_code(p), 7);
+        int64_t restarts = -1;
+        jint(json_array_get(jget(p, "status.containerStatuses"), 0), "restartCount", &restarts);
+        CHECK_INT(restarts, 0);
+        json_decref(p);
+        char *logs = agent_logs("survivor", NULL);
+        CHECK(logs && streq(logs, "done\n"));
+        free(logs);
+}
+
+TEST(crun_image_never_pull)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(post("/api/v1/namespaces/default/pods",
+                       "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"noimg\"},"
+                       "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nosuch\",\"imagePullPolicy\":"
+                       "\"Never\"}]}}"),
+                  201);
+        bool ok = false;
+        for (int i = 0; i < 500 && !ok; i++) {
+                json_t *q = get("/api/v1/namespaces/default/pods/noimg");
+                json_t *cs = json_array_get(jget(q, "status.containerStatuses"), 0);
+                ok = streq(jstr(cs, "state.waiting.reason"), "ErrImageNeverPull") &&
+                     streq(jstr(q, "status.phase"), "Pending");
+                json_decref(q);
+                if (!ok)
+                        usleep(20 * 1000);
+        }
+        CHECK(ok);
+}
