@@ -7,6 +7,7 @@ PKGS=(
   build-essential pkg-config clang
   libjansson-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev libyaml-dev libssl-dev
   python3 curl procps
+  chromium nodejs fonts-wqy-microhei
   crun runc conmon busybox-static
 )
 
@@ -29,4 +30,16 @@ fi
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "install-deps: kubectl (v1.32) is expected on this machine but was not found" >&2
   exit 1
+fi
+
+# The console's end-to-end tests drive Debian's chromium with playwright-core (npm,
+# pinned by tests/console/package-lock.json).  Only run npm when node_modules is absent
+# or older than the lock file, so a second run stays quiet and offline.
+cd "$(dirname "$0")/.."
+if [ -f tests/console/package-lock.json ] && command -v npm >/dev/null 2>&1; then
+  if [ ! -d tests/console/node_modules/playwright-core ] ||
+     [ tests/console/package-lock.json -nt tests/console/node_modules/.package-lock.json ]; then
+    echo "install-deps: npm ci in tests/console"
+    (cd tests/console && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
 fi

@@ -1,0 +1,54 @@
+// run.mjs — the console's end-to-end tests: a real jobd server, the test as its node,
+// and Debian's headless Chromium driven by playwright-core.  With SCREENSHOTS=DIR it
+// also writes the README's screenshots (list, form, details, logs; zh and en) to DIR.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, TestNode } from './lib/cluster.mjs';
+import { run } from './lib/harness.mjs';
+import { registerTests } from './console.test.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const bin = process.env.JOBD_BIN || path.join(root, 'build/asan/jobd');
+const chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const t0 = Date.now();
+let srv, browser, nodes = [];
+let result = { passed: 0, failed: 1 };
+try {
+  srv = await startServer(bin);
+  const node = await new TestNode(srv, 'node-a').register();
+  const noLogs = await new TestNode(srv, 'node-nolog', { serveLogs: false }).register();
+  // node-nolog is cordoned for the scheduler; only pods that name it (spec.nodeName) go there
+  await srv.api('PATCH', '/api/v1/nodes/node-nolog', { spec: { unschedulable: true } }, { 'Content-Type': 'application/merge-patch+json' });
+  nodes = [node, noLogs];
+  browser = await chromium.launch({
+    executablePath: chromePath, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+  const newPage = async (opts = {}) => {
+    const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN', acceptDownloads: true, ...opts });
+    ctx.setDefaultTimeout(10000);
+    return ctx.newPage();
+  };
+  registerTests({ srv, node, noLogs, base: srv.base, newPage, screenshots: process.env.SCREENSHOTS ? path.resolve(root, process.env.SCREENSHOTS) : null, root });
+  result = await run({ newPage, artifacts: path.join(here, 'artifacts'), only: process.argv[2] });
+} catch (e) {
+  console.log(`setup failed: ${e.stack}`);
+  if (srv) console.log(srv.logText());
+} finally {
+  for (const n of nodes) await n.stop().catch(() => {});
+  if (browser) await browser.close().catch(() => {});
+  if (srv) {
+    const code = await srv.stop();
+    // the ASan build reports leaks and errors through a non-zero exit
+    if (code !== 0) { console.log(`jobd server exited with ${code}:\n${srv.logText()}`); result.failed++; }
+    srv.cleanup();
+  }
+}
+console.log(`console tests took ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+console.log(`${result.passed} passed, ${result.failed} failed`);
+process.exit(result.failed ? 1 : 0);
