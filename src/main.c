@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include "agent/agent.h"
 #include "api/api.h"
 #include "api/client.h"
 #include "api/server.h"
@@ -23,6 +24,11 @@ struct server_opts {
         const char *data_dir;
         bool disable_agent;
         int64_t backoff_base_ms, backoff_cap_ms, sync_period_ms;
+        const char *node_name, *runtime;
+        const char *node_labels[33];
+        int nlabels;
+        int64_t restart_base_ms, restart_cap_ms;
+        int max_pods;
 };
 
 static void usage(FILE *f)
@@ -36,6 +42,12 @@ static void usage(FILE *f)
               "  --job-backoff-cap MS   pod re-creation backoff cap (default 600000)\n"
               "  --job-sync-period MS   how long the Job controller batches pod events (default 1000)\n"
               "  --disable-agent        do not run the embedded node agent\n"
+              "  --node-name NAME       the embedded agent's node name (default: hostname)\n"
+              "  --node-label K=V       extra node label (repeatable, up to 32)\n"
+              "  --runtime NAME         crun (default), runc or fake\n"
+              "  --restart-backoff-base MS  container restart backoff base (default 10000)\n"
+              "  --restart-backoff-cap MS   container restart backoff cap (default 300000)\n"
+              "  --max-pods N           pods the node accepts (default 110)\n"
               "  --debug                verbose logging\n",
               f);
 }
@@ -99,6 +111,12 @@ static int cmd_server(int argc, char **argv)
                 {"job-backoff-cap", required_argument, NULL, 'c'},
                 {"job-sync-period", required_argument, NULL, 's'},
                 {"disable-agent", no_argument, NULL, 'A'},
+                {"node-name", required_argument, NULL, 'n'},
+                {"node-label", required_argument, NULL, 'L'},
+                {"runtime", required_argument, NULL, 'r'},
+                {"restart-backoff-base", required_argument, NULL, 'R'},
+                {"restart-backoff-cap", required_argument, NULL, 'C'},
+                {"max-pods", required_argument, NULL, 'm'},
                 {"debug", no_argument, NULL, 'D'},
                 {"help", no_argument, NULL, 'h'},
                 {NULL, 0, NULL, 0},
@@ -137,6 +155,33 @@ static int cmd_server(int argc, char **argv)
                         break;
                 case 'A':
                         o.disable_agent = true;
+                        break;
+                case 'n':
+                        o.node_name = optarg;
+                        break;
+                case 'L':
+                        if (o.nlabels == 32 || !strchr(optarg, '=')) {
+                                fprintf(stderr, "jobd: --node-label K=V (at most 32)\n");
+                                return 2;
+                        }
+                        o.node_labels[o.nlabels++] = optarg;
+                        break;
+                case 'r':
+                        if (!streq(optarg, "crun") && !streq(optarg, "runc") &&
+                            !streq(optarg, "fake")) {
+                                fprintf(stderr, "jobd: --runtime must be crun, runc or fake\n");
+                                return 2;
+                        }
+                        o.runtime = optarg;
+                        break;
+                case 'R':
+                        o.restart_base_ms = strtoll(optarg, NULL, 10);
+                        break;
+                case 'C':
+                        o.restart_cap_ms = strtoll(optarg, NULL, 10);
+                        break;
+                case 'm':
+                        o.max_pods = atoi(optarg);
                         break;
                 case 'D':
                         log_min_level = LOG_DEBUG;
@@ -209,9 +254,22 @@ static int cmd_server(int argc, char **argv)
                 log_error("job controller failed to start: %s", strerror(-r));
         if ((r = scheduler_start()) < 0)
                 log_error("scheduler failed to start: %s", strerror(-r));
-        if (!o.disable_agent)
-                log_warn("the embedded node agent is not built yet: pods stay Pending until "
-                         "a node serves them");
+        if (!o.disable_agent) {
+                const char *host = streq(o.listen, "0.0.0.0") ? "127.0.0.1" : o.listen;
+                _cleanup_free_ char *url = xasprintf("http://%s:%u", host, port);
+                struct agent_config ac = {
+                        .server_url = url,
+                        .node_name = o.node_name,
+                        .data_dir = o.data_dir,
+                        .runtime = o.runtime ? o.runtime : "crun",
+                        .node_labels = o.node_labels,
+                        .backoff_base_ms = o.restart_base_ms,
+                        .backoff_cap_ms = o.restart_cap_ms,
+                        .max_pods = o.max_pods,
+                };
+                if ((r = agent_start(&ac)) < 0)
+                        log_error("the embedded node agent failed to start: %s", strerror(-r));
+        }
         log_info("jobd server listening on http://%s:%u, data in %s", o.listen, port,
                  o.data_dir);
         log_info("kubeconfig: %s  (kubectl --kubeconfig %s get jobs)", kc_path, kc_path);
@@ -220,6 +278,7 @@ static int cmd_server(int argc, char **argv)
         int sig = 0;
         sigwait(&set, &sig);
         log_info("signal %d: shutting down", sig);
+        agent_stop();
         /* end every watch first: HTTP watch threads and controller informers return */
         store_shutdown(api.store);
         api_server_stop();
@@ -233,12 +292,16 @@ static int cmd_server(int argc, char **argv)
 int main(int argc, char **argv)
 {
         if (argc < 2 || streq(argv[1], "-h") || streq(argv[1], "--help")) {
-                fputs("usage: jobd server [options]   (jobd server --help)\n", argc < 2 ? stderr
-                                                                                     : stdout);
+                fputs("usage: jobd server [options]     run the API server, controllers and the "
+                      "embedded node agent\n"
+                      "       jobd image import|ls|rm ...  manage a node's local images\n",
+                      argc < 2 ? stderr : stdout);
                 return argc < 2 ? 2 : 0;
         }
         if (streq(argv[1], "server"))
                 return cmd_server(argc - 1, argv + 1);
+        if (streq(argv[1], "image"))
+                return agent_image_cli(argc - 1, argv + 1);
         fprintf(stderr, "jobd: unknown command '%s' (try: jobd server)\n", argv[1]);
         return 2;
 }

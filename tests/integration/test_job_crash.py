@@ -12,7 +12,7 @@ import time
 from harness import Node, Server, check, run, test, wait_for
 
 COMPLETIONS, PARALLELISM, KILLS = 500, 20, 10
-srv = Server("--job-sync-period", "20", "--job-backoff-base", "100").start()
+srv = Server("--disable-agent", "--job-sync-period", "20", "--job-backoff-base", "100").start()
 node = Node(srv).register()
 stop = threading.Event()
 lock = threading.Lock()

@@ -8,7 +8,7 @@ import re
 from harness import ROOT, Node, Server, check, run, test, wait_for
 
 PI = os.path.join(ROOT, "examples", "pi.yaml")
-srv = Server("--job-backoff-base", "200", "--job-backoff-cap", "1000",
+srv = Server("--disable-agent", "--job-backoff-base", "200", "--job-backoff-cap", "1000",
              "--job-sync-period", "50").start()
 node = Node(srv).register()
 

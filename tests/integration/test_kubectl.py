@@ -8,7 +8,7 @@ import time
 from harness import ROOT, Node, Server, check, run, test, wait_for
 
 PI = os.path.join(ROOT, "examples", "pi.yaml")
-srv = Server().start()
+srv = Server("--disable-agent").start()
 
 
 @test
