@@ -224,10 +224,12 @@ static int dl_feed(struct blob_dl *d, const void *buf, size_t n, bool to_file)
                 }
         }
         EVP_DigestUpdate(d->md, buf, n);
-        int r = reg_unpack_write(d->u, buf, n);
-        if (r < 0) {
-                d->unpack_err = r;
-                return r;
+        /* after a refusal keep downloading (bounded by the descriptor's size) so that the
+         * error names the real cause: corrupt bytes show up as a digest mismatch */
+        if (!d->unpack_err) {
+                int r = reg_unpack_write(d->u, buf, n);
+                if (r < 0)
+                        d->unpack_err = r;
         }
         d->fed += n;
         pthread_mutex_lock(&d->p->mu);
@@ -318,14 +320,7 @@ static int pull_layer(struct pull *p, struct layer_job *j, char *err, size_t err
         EVP_MD_CTX_free(d.md);
         hex_of(md, 32, got);
         bool drop_partial = false;
-        if (d.unpack_err || (r == -EBADMSG && !d.oversize)) {
-                /* the pipeline refused the content: finish it to learn why */
-                r = reg_unpack_finish(d.u, err, errlen);
-                if (r == 0)
-                        r = -EBADMSG;
-                d.u = NULL;
-                drop_partial = true;
-        } else if (d.oversize) {
+        if (d.oversize) {
                 snprintf(err, errlen,
                          "failed commit on ref \"layer-%s\": blob is larger than the %lld bytes "
                          "its descriptor declares",
@@ -347,8 +342,11 @@ static int pull_layer(struct pull *p, struct layer_job *j, char *err, size_t err
                 r = -EBADMSG;
                 drop_partial = true;
         }
-        if (r == 0) {
+        if (r == 0 || (r == -EBADMSG && d.unpack_err && !drop_partial)) {
+                /* verified bytes: the pipeline's verdict (refusal reasons) is the answer */
                 r = reg_unpack_finish(d.u, err, errlen);
+                if (r == 0 && d.unpack_err)
+                        r = -EBADMSG;
                 d.u = NULL;
                 if (r < 0) {
                         char tmp[1024];

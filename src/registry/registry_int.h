@@ -94,8 +94,9 @@ struct reg_guard {
         struct buf meta;       /* pax / GNU long name data being collected */
         char meta_type;        /* 'x', 'L', 'K' while collecting, else 0 */
         char *pax_path, *pax_link, *long_name, *long_link;
+        json_t *escaping_links; /* set: symlinks of this layer whose target leaves it */
         bool ended;
-        char err[512];
+        char err[768];
 };
 void reg_guard_init(struct reg_guard *g, uint64_t max_entry);
 void reg_guard_release(struct reg_guard *g);

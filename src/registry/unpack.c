@@ -13,8 +13,11 @@
  *    a Debian package like gzip.)
  *  - The guard reads the decompressed tar stream before the extractor does and refuses
  *    what a layer must never carry, whatever the extractor would make of it: absolute
- *    paths, ".." components, hard links to absolute or ".." targets, device nodes, and
- *    entries larger than the layer budget.  tar.c already confines every write to the
+ *    paths, ".." components, hard links to absolute or ".." targets, device nodes,
+ *    entries larger than the layer budget, and entries written *through* a symlink of
+ *    the same layer whose target is absolute or climbs out of the layer (the classic
+ *    "evil -> /etc, then evil/passwd" breakout; real layers never need it, since tar
+ *    never lists paths below a symlink).  tar.c already confines every write to the
  *    layer directory; the guard turns "confined" into "refused with a clear error", which
  *    is what the issue asks for and what a user debugging a bad image needs.
  *  - Nothing extracted is trusted before the digest matches: the temporary directory's
@@ -36,6 +39,7 @@ void reg_guard_init(struct reg_guard *g, uint64_t max_entry)
 {
         *g = (struct reg_guard){.max_entry = max_entry};
         buf_init(&g->meta, 1u << 20);
+        g->escaping_links = json_object();
 }
 
 void reg_guard_release(struct reg_guard *g)
@@ -46,6 +50,59 @@ void reg_guard_release(struct reg_guard *g)
         free(g->long_name);
         free(g->long_link);
         g->pax_path = g->pax_link = g->long_name = g->long_link = NULL;
+        json_decref(g->escaping_links);
+        g->escaping_links = NULL;
+}
+
+/* Does a symlink at path with this target point outside the layer, read lexically from
+ * the link's directory? */
+static bool link_escapes(const char *path, const char *target)
+{
+        if (target[0] == '/')
+                return true;
+        int depth = -1; /* depth of the link's directory: components of path minus one */
+        for (const char *s = path; s && *s;) {
+                const char *e = strchr(s, '/');
+                size_t n = e ? (size_t)(e - s) : strlen(s);
+                if (n > 0 && !(n == 1 && s[0] == '.'))
+                        depth++;
+                s = e ? e + 1 : NULL;
+        }
+        if (depth < 0)
+                depth = 0;
+        for (const char *s = target; s && *s;) {
+                const char *e = strchr(s, '/');
+                size_t n = e ? (size_t)(e - s) : strlen(s);
+                if (n == 2 && s[0] == '.' && s[1] == '.') {
+                        if (--depth < 0)
+                                return true;
+                } else if (n > 0 && !(n == 1 && s[0] == '.')) {
+                        depth++;
+                }
+                s = e ? e + 1 : NULL;
+        }
+        return false;
+}
+
+/* The first escaping symlink of this layer that path goes through, or NULL. */
+static const char *through_escaping_link(struct reg_guard *g, const char *path)
+{
+        if (json_object_size(g->escaping_links) == 0)
+                return NULL;
+        _cleanup_free_ char *p = xstrdup(path);
+        for (char *s = p; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = 0;
+                const char *c = p;
+                while (startswith(c, "./"))
+                        c += 2;
+                json_t *hit = json_object_get(g->escaping_links, c);
+                *s = '/';
+                if (hit)
+                        return json_string_value(hit);
+        }
+        return NULL;
 }
 
 static int64_t oct(const char *p, size_t n)
@@ -85,7 +142,7 @@ static bool has_dotdot(const char *p)
 
 static int guard_fail(struct reg_guard *g, const char *what, const char *path)
 {
-        snprintf(g->err, sizeof(g->err), "%s: %.300s", what, path);
+        snprintf(g->err, sizeof(g->err), "%.400s: %.300s", what, path);
         return -EBADMSG;
 }
 
@@ -174,6 +231,27 @@ static int guard_header(struct reg_guard *g)
                 return guard_fail(g, "layer refused: device node in archive", path);
         if (type == '1' && (link[0] == '/' || has_dotdot(link)))
                 return guard_fail(g, "layer refused: hard link target outside the layer", path);
+        const char *via = through_escaping_link(g, path);
+        if (via) {
+                char what[300];
+                snprintf(what, sizeof(what),
+                         "layer refused: path goes through a symlink pointing outside the layer "
+                         "(%.200s)",
+                         via);
+                return guard_fail(g, what, path);
+        }
+        if (type == '2' && link_escapes(path, link) &&
+            json_object_size(g->escaping_links) < 100000) {
+                const char *c = path;
+                while (startswith(c, "./"))
+                        c += 2;
+                _cleanup_free_ char *key = xstrdup(c);
+                size_t kl = strlen(key);
+                while (kl > 0 && key[kl - 1] == '/')
+                        key[--kl] = 0;
+                _cleanup_free_ char *desc = xasprintf("%s -> %s", key, link);
+                json_object_set_new(g->escaping_links, key, json_string(desc));
+        }
         if (g->max_entry && (uint64_t)size > g->max_entry) {
                 char what[128];
                 snprintf(what, sizeof(what),
@@ -547,7 +625,7 @@ int reg_unpack_finish(struct reg_unpack *u, char *err, size_t errlen)
         }
         stop(u, false);
         int guard_rc, ext_rc, dec_rc;
-        char ext_err[512], guard_err[512];
+        char ext_err[512], guard_err[768];
         pthread_join(u->guard_th, NULL);
         u->guard_started = false;
         pthread_join(u->ext_th, NULL);

@@ -14,7 +14,7 @@ static const char *HEX64 = "0123456789abcdef0123456789abcdef0123456789abcdef0123
 static char *norm(const char *s)
 {
         struct registry_ref r;
-        char err[512];
+        char err[1024];
         if (registry_ref_parse(s, &r, err, sizeof(err)) < 0)
                 return xasprintf("ERR %s", err);
         char *out = registry_ref_string(&r);
@@ -120,7 +120,7 @@ TEST(default_pull_policy)
 
 TEST(config_json_and_yaml)
 {
-        char err[512];
+        char err[1024];
         struct registry_config *c = NULL;
         json_t *doc = json_pack("{s:{s:{s:[s,s], s:b}}, s:{s:{s:b, s:{s:s, s:s}}, s:{s:{s:s}}}, s:i}",
                                 "mirrors", "docker.io", "endpoint", "http://127.0.0.1:5000/v2/",
@@ -297,7 +297,7 @@ static int guard_run(struct buf *b, size_t piece, char *err, size_t errlen)
 
 TEST(guard)
 {
-        char err[512];
+        char err[1024];
         size_t pieces[] = {1, 7, 512, 100000};
         for (size_t i = 0; i < ARRAY_SIZE(pieces); i++) {
                 struct buf b;
@@ -338,6 +338,29 @@ TEST(guard)
                         fprintf(stderr, "  guard message: %s (want %s)\n", err, bad[i].want);
                 CHECK(strstr(err, bad[i].want) != NULL);
         }
+        /* writing through a symlink of the same layer that points outside it */
+        const char *links[][3] = {
+                {"evil", "/tmp", "evil/pwned"},
+                {"a/b/evil", "../../../etc", "a/b/evil/passwd"},
+                {"./evil/", "..", "evil/x/y"},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+                struct buf lb;
+                buf_init(&lb, 0);
+                tar_hdr(&lb, links[i][0], '2', links[i][1], 0, NULL);
+                tar_hdr(&lb, links[i][2], '0', NULL, 1, "x");
+                CHECK_INT(guard_run(&lb, 11, err, sizeof(err)), -EBADMSG);
+                CHECK(strstr(err, "symlink pointing outside the layer") != NULL);
+        }
+        /* links that stay inside, or are never written through, are fine */
+        struct buf lb;
+        buf_init(&lb, 0);
+        tar_hdr(&lb, "usr/lib/libc.so", '2', "../../lib/libc.so.6", 0, NULL);
+        tar_hdr(&lb, "lib", '2', "usr/lib", 0, NULL);
+        tar_hdr(&lb, "lib/x", '0', NULL, 1, "x");
+        tar_hdr(&lb, "etc/mtab", '2', "/proc/self/mounts", 0, NULL);
+        tar_hdr(&lb, "etc/mtab2", '0', NULL, 1, "x");
+        CHECK_INT(guard_run(&lb, 11, err, sizeof(err)), 0);
         /* a pax path override is what counts, not the ustar name */
         struct buf b;
         buf_init(&b, 0);
