@@ -13,6 +13,7 @@ export function registerTests({ srv, node, noLogs, base, screenshots }) {
   const shot = async (page, name) => {
     if (!screenshots) return;
     fs.mkdirSync(screenshots, { recursive: true });
+    await page.evaluate(() => { const t = document.getElementById('toasts'); if (t) t.remove(); });
     await page.waitForTimeout(150);   // let the last paint settle
     await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
   };
@@ -63,17 +64,30 @@ export function registerTests({ srv, node, noLogs, base, screenshots }) {
     await row.waitFor();
     await waitFor(async () => (await row.locator('.col-status').textContent()).includes('已完成'), 'pi to show 已完成 (Complete) in the list', 30000);
     check((await row.locator('.col-completions').textContent()) === '2/2', 'completions 2/2', await row.textContent());
+    if (screenshots) {
+      // a list worth looking at: one Job in each state next to pi
+      const extra = [['etl-nightly', { team: 'data' }, { suspend: true, completions: 5, parallelism: 2 }, {}],
+                     ['train-model', { team: 'ml', fail: 'yes' }, { backoffLimit: 0 }, {}],
+                     ['render-frames', { team: 'media' }, { completions: 8, parallelism: 3 }, { nodeName: 'node-busy' }]];
+      for (const [name, labels, spec, pod] of extra) {
+        await api('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name, labels },
+          spec: { ...spec, template: { metadata: { labels }, spec: { ...pod, restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } });
+      }
+      await waitFor(async () => /BackoffLimitExceeded/.test(await page.textContent('#jobs-table')) && /运行中/.test(await page.textContent('#jobs-table')), 'the extra Jobs to settle', 20000);
+    }
     await shotBoth(page, 'list', async () => row.waitFor());
+    if (screenshots) for (const n of ['etl-nightly', 'train-model', 'render-frames']) await api('DELETE', `/apis/batch/v1/namespaces/${NS}/jobs/${n}`, { propagationPolicy: 'Background' });
 
     await row.locator('a.job-link').click();
     await page.waitForSelector('#tab-info[aria-selected="true"]');
     await page.waitForSelector('.info');
     check((await page.textContent('.info')).includes('Complete'), 'details show the Complete condition', await page.textContent('.info'));
+    await shotBoth(page, 'details', async () => page.waitForSelector('.info'));
     await page.click('#tab-pods');
     await waitFor(async () => (await page.locator('#pods-table tbody tr').count()) === 2, 'two pods in the pods tab');
     const podsText = await page.textContent('#pods-table');
     check((podsText.match(/Succeeded/g) || []).length === 2 && podsText.includes('node-a'), 'both pods Succeeded on node-a', podsText);
-    await shotBoth(page, 'details', async () => page.waitForSelector('#pods-table'));
+    await shotBoth(page, 'pods', async () => page.waitForSelector('#pods-table'));
     await page.click('#tab-events');
     await page.waitForSelector('#events-table');
     check((await page.textContent('#events-table')).includes('SuccessfulCreate') || (await page.textContent('#events-table')).includes('Completed'),

@@ -118,7 +118,7 @@ const zh = {
   'logs.pod': 'Pod', 'logs.container': '容器', 'logs.tail': '显示', 'logs.tailN': '{n}条数据', 'logs.follow': '实时跟踪',
   'logs.timestamps': '时间戳', 'logs.previous': '上一次运行', 'logs.reload': '刷新', 'logs.download': '下载',
   'logs.output': '日志内容', 'logs.noPods': '这个 Job 还没有 Pod，暂无日志', 'logs.loading': '正在读取日志…',
-  'logs.following': '实时跟踪中…', 'logs.shown': '显示最后 {n} 行', 'logs.streamEnded': '日志流已结束（{n} 行）', 'logs.empty': '日志为空',
+  'logs.following': '实时跟踪中…', 'logs.shown': '共 {n} 行', 'logs.streamEnded': '日志流已结束（{n} 行）', 'logs.empty': '日志为空',
   'logs.failed': '无法读取 Pod {pod} 中容器 {container} 的日志：',
 };
 
@@ -238,7 +238,7 @@ const en = {
   'logs.pod': 'Pod', 'logs.container': 'Container', 'logs.tail': 'Show', 'logs.tailN': 'last {n} lines', 'logs.follow': 'Follow',
   'logs.timestamps': 'Timestamps', 'logs.previous': 'Previous run', 'logs.reload': 'Reload', 'logs.download': 'Download',
   'logs.output': 'Log output', 'logs.noPods': 'This Job has no Pods yet, so no logs', 'logs.loading': 'Reading the log…',
-  'logs.following': 'Following…', 'logs.shown': 'Showing the last {n} lines', 'logs.streamEnded': 'The log stream ended ({n} lines)', 'logs.empty': 'The log is empty',
+  'logs.following': 'Following…', 'logs.shown': '{n} lines', 'logs.streamEnded': 'The log stream ended ({n} lines)', 'logs.empty': 'The log is empty',
   'logs.failed': 'Could not read the log of container {container} in Pod {pod}:',
 };
 
