@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# run-example.sh — the README's first command: installs what jobd needs, builds it, starts
-# `jobd server` on its defaults (127.0.0.1:6443, data in /var/lib/jobd unless JOBD_DATA_DIR
-# is set) and runs the guide's example Job, examples/pi.yaml, with the real kubectl.
+# run-example.sh — the README's first command: installs what jobd needs, builds it, builds
+# the perl image offline from Debian's perl (scripts/build-images.sh), starts `jobd server`
+# on its defaults (127.0.0.1:6443, data in /var/lib/jobd unless JOBD_DATA_DIR is set; the
+# embedded node agent runs the containers with crun) and runs the guide's example Job,
+# examples/pi.yaml, end to end with the real kubectl.  Until registry pulls land, the Job is
+# created with imagePullPolicy IfNotPresent so the locally built image is used.
 # The server keeps running afterwards so you can go on using it; the script prints how.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +19,8 @@ if [ -f "$DATA/jobd.pid" ] && kill -0 "$(cat "$DATA/jobd.pid")" 2>/dev/null; the
   kill "$(cat "$DATA/jobd.pid")"
   while kill -0 "$(cat "$DATA/jobd.pid")" 2>/dev/null; do sleep 0.1; done
 fi
-mkdir -p "$DATA"
+mkdir -p "$DATA/images"
+scripts/build-images.sh "$DATA/images" # the agent imports DIR/images/*.tar at start
 out=$(mktemp)
 nohup build/jobd server --data-dir "$DATA" --port "$PORT" >"$out" 2>"$DATA/jobd.log" &
 echo $! >"$DATA/jobd.pid"
@@ -30,14 +34,17 @@ export KUBECONFIG="$DATA/kubeconfig"
 
 echo "+ kubectl delete job pi --ignore-not-found"
 kubectl delete job pi --ignore-not-found
-echo "+ kubectl create -f examples/pi.yaml"
-kubectl create -f examples/pi.yaml
+echo "+ kubectl create -f examples/pi.yaml   (with imagePullPolicy: IfNotPresent)"
+sed 's/^\( *\)image: perl$/\1image: perl\n\1imagePullPolicy: IfNotPresent/' examples/pi.yaml |
+  kubectl create -f -
+echo "+ kubectl wait --for=condition=complete job/pi --timeout=300s"
+kubectl wait --for=condition=complete job/pi --timeout=300s
 echo "+ kubectl get job pi"
 kubectl get job pi
-echo "+ kubectl describe job pi"
-kubectl describe job pi
 echo "+ kubectl get pods -l job-name=pi -o wide"
 kubectl get pods -l job-name=pi -o wide
+echo "+ kubectl logs job/pi | fold -w 72 | head -n 3"
+kubectl logs job/pi | fold -w 72 | head -n 3
 
 cat <<MSG
 
