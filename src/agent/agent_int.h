@@ -109,6 +109,10 @@ struct cri_line {
 };
 int cri_parse_line(const char *line, size_t len, struct cri_line *ret);
 int64_t cri_parse_time(const char *ts, size_t len); /* ns since epoch or -1 */
+/* What the log endpoint answers for the complete CRI lines in data (tail < 0: all lines;
+ * since_ns 0: no filter; limit < 0: no cap).  Caller frees. */
+char *cri_render(const char *data, size_t len, int64_t tail, bool timestamps, int64_t since_ns,
+                 int64_t limit);
 
 /* agent.c: GET a namespaced object (NULL unless 200); the log server's lookups */
 json_t *agent_get_object(const char *plural, const char *ns, const char *name, int *ret_code);

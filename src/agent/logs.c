@@ -145,6 +145,19 @@ static void render(struct logreq *r, const char *data, size_t len, int64_t tail)
         }
 }
 
+char *cri_render(const char *data, size_t len, int64_t tail, bool timestamps, int64_t since_ns,
+                 int64_t limit)
+{
+        struct logreq r = {.timestamps = timestamps, .since_ns = since_ns};
+        buf_init(&r.out, 0);
+        render(&r, data, len, tail);
+        if (limit >= 0 && r.out.len > (size_t)limit) {
+                r.out.len = (size_t)limit;
+                r.out.data[limit] = 0;
+        }
+        return r.out.data ? buf_steal(&r.out) : xstrdup("");
+}
+
 static bool pump(struct logreq *r)
 {
         /* read what was appended since last time; true if anything new was rendered */
