@@ -36,7 +36,7 @@ int agent_image_cli(int argc, char **argv)
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
         int c;
-        optind = 1;
+        optind = 0;
         while ((c = getopt_long(argc, argv, "+d:n:h", opts, NULL)) != -1) {
                 if (c == 'd')
                         data_dir = optarg;
@@ -51,7 +51,7 @@ int agent_image_cli(int argc, char **argv)
         char **rest = argv + optind;
         int nrest = argc - optind;
         if (nrest > 0) {
-                optind = 1;
+                optind = 0;
                 int sub_argc = nrest;
                 char **sub = rest - 1; /* getopt skips sub[0] */
                 char *save0 = sub[0];
