@@ -20,6 +20,13 @@ int quantity_parse(const char *s, struct quantity *ret, char *err, size_t errlen
 int quantity_cmp(const struct quantity *a, const struct quantity *b);
 /* Canonical string as Kubernetes serialises it ("100m", "1Gi", "2", "1500m"), caller frees. */
 char *quantity_format(const struct quantity *q);
-/* Whole units, rounded up (cpu "100m" → 1, memory "1Gi" → 1073741824). */
+/* Whole units, rounded up (cpu "100m" → 1, memory "1Gi" → 1073741824); negative values
+ * round away from zero, as upstream Value(). */
 int64_t quantity_value(const struct quantity *q);
+/* The string the API server stores and echoes for input s after SetDefaults_ResourceList
+ * (RoundUp to milli): upstream keeps the input text when its fast path already found it
+ * canonical enough ("+1", "1.500", "01Ki", "1E3" come back verbatim), otherwise it is
+ * quantity_format() of the rounded value ("0.5" → "500m", "1024Ki" → "1Mi").  Same errors
+ * as quantity_parse; *ret is malloc'ed. */
+int quantity_normalize(const char *s, char **ret, char *err, size_t errlen);
 #endif

@@ -1,7 +1,8 @@
 /* selector.h — label and field selectors, as apimachinery's labels.Parse and
  * fields.ParseSelector.
  *
- * Label syntax: k=v, k==v, k!=v, k, !k, k in (a,b), k notin (a,b); comma = AND.
+ * Label syntax: k=v, k==v, k!=v, k, !k, k in (a,b), k notin (a,b); comma = AND (and, as
+ * upstream, k>n / k<n integer comparisons).
  * Field syntax: f=v, f==v, f!=v; comma = AND; "\," "\=" "\\" escapes in values.
  * Fields are matched against a flat JSON object of field name → string value that the
  * resource computes (e.g. {"metadata.name":"pi","status.phase":"Running"}). */
@@ -34,4 +35,9 @@ bool field_selector_matches(const struct field_selector *s, json_t *fields);
 void field_selector_free(struct field_selector *s);
 /* If the selector pins metadata.name (=/==), return that name (borrowed) else NULL. */
 const char *field_selector_name(const struct field_selector *s);
+/* True if the selector has no requirement (matches everything). */
+bool field_selector_empty(const struct field_selector *s);
+/* Render as upstream String(): terms in sorted order, "f=v" / "f!=v" with values escaped
+ * (caller frees). */
+char *field_selector_string(const struct field_selector *s);
 #endif
