@@ -2,6 +2,8 @@
 // and Debian's headless Chromium driven by playwright-core.  With SCREENSHOTS=DIR it
 // also writes the README's screenshots (list, form, details, logs; zh and en) to DIR.
 
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -14,8 +16,16 @@ const root = path.resolve(here, '../..');
 const bin = process.env.JOBD_BIN || path.join(root, 'build/asan/jobd');
 const chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
+// Real containers need the embedded agent's tools (crun under conmon, as root) and the
+// offline images; without them the guide Job runs on the test node only.
+function canRunContainers() {
+  if (process.env.CONSOLE_REAL_AGENT === '0') return false;
+  return process.getuid() === 0 && ['/usr/bin/crun', '/usr/bin/conmon'].every((f) => fs.existsSync(f)) &&
+    fs.existsSync(path.join(root, 'scripts/build-images.sh'));
+}
+
 const t0 = Date.now();
-let srv, browser, nodes = [];
+let srv, real = null, browser, nodes = [];
 let result = { passed: 0, failed: 1 };
 try {
   srv = await startServer(bin);
@@ -24,6 +34,12 @@ try {
   // node-nolog is cordoned for the scheduler; only pods that name it (spec.nodeName) go there
   await srv.api('PATCH', '/api/v1/nodes/node-nolog', { spec: { unschedulable: true } }, { 'Content-Type': 'application/merge-patch+json' });
   nodes = [node, noLogs];
+  if (canRunContainers()) {
+    real = await startServer(bin, { agent: true, extra: ['--node-name', 'jobd-node-1'],
+      prepare: (data) => execFileSync(path.join(root, 'scripts/build-images.sh'), [path.join(data, 'images')], { stdio: 'ignore' }) });
+  } else {
+    console.log('note: no crun/conmon (or not root): the guide Job runs on the test node only');
+  }
   browser = await chromium.launch({
     executablePath: chromePath, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -34,7 +50,7 @@ try {
     ctx.setDefaultTimeout(10000);
     return ctx.newPage();
   };
-  registerTests({ srv, node, noLogs, base: srv.base, newPage, screenshots: process.env.SCREENSHOTS ? path.resolve(root, process.env.SCREENSHOTS) : null, root });
+  registerTests({ srv, real, node, noLogs, base: srv.base, newPage, screenshots: process.env.SCREENSHOTS ? path.resolve(root, process.env.SCREENSHOTS) : null, root });
   result = await run({ newPage, artifacts: path.join(here, 'artifacts'), only: process.argv[2] });
 } catch (e) {
   console.log(`setup failed: ${e.stack}`);
@@ -42,11 +58,12 @@ try {
 } finally {
   for (const n of nodes) await n.stop().catch(() => {});
   if (browser) await browser.close().catch(() => {});
-  if (srv) {
-    const code = await srv.stop();
+  for (const s of [srv, real]) {
+    if (!s) continue;
+    const code = await s.stop();
     // the ASan build reports leaks and errors through a non-zero exit
-    if (code !== 0) { console.log(`jobd server exited with ${code}:\n${srv.logText()}`); result.failed++; }
-    srv.cleanup();
+    if (code !== 0) { console.log(`jobd server exited with ${code}:\n${s.logText()}`); result.failed++; }
+    s.cleanup();
   }
 }
 console.log(`console tests took ${((Date.now() - t0) / 1000).toFixed(1)}s`);

@@ -13,11 +13,16 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
-export async function startServer(bin) {
+// agent=false: --disable-agent, the test is the node, so pods land only where the test
+// expects.  agent=true: the embedded agent runs real containers; prepare(dataDir) runs
+// first (it puts image tarballs into data/images, which the agent imports at start).
+export async function startServer(bin, { agent = false, prepare = null, extra = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobd-console-'));
+  const data = path.join(dir, 'data');
+  fs.mkdirSync(data);
+  if (prepare) await prepare(data);
   const log = fs.openSync(path.join(dir, 'server.log'), 'a');
-  // --disable-agent: the test is the node, so pods land only where the test expects
-  const proc = spawn(bin, ['server', '--port', '0', '--data-dir', path.join(dir, 'data'), '--disable-agent'],
+  const proc = spawn(bin, ['server', '--port', '0', '--data-dir', data, ...(agent ? [] : ['--disable-agent']), ...extra],
     { stdio: ['ignore', 'pipe', log] });
   const port = await new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input: proc.stdout });

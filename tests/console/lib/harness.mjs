@@ -15,10 +15,14 @@ export function check(cond, what, evidence) {
 
 // polls pred until it returns a truthy value or the deadline passes
 export async function waitFor(pred, what, timeoutMs = 15000, intervalMs = 100) {
-  const end = Date.now() + timeoutMs;
+  const t0 = Date.now();
+  const end = t0 + timeoutMs;
   let last;
   while (Date.now() < end) {
-    try { last = await pred(); if (last) return last; } catch (e) { last = e; }
+    try {
+      last = await pred();
+      if (last) { if (process.env.CONSOLE_DEBUG) console.log(`    waited ${Date.now() - t0}ms for ${what}`); return last; }
+    } catch (e) { last = e; }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new CheckError(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
