@@ -59,7 +59,21 @@ json_t *agent_get_object(const char *plural, const char *ns, const char *name, i
         return TAKE_PTR(r.body);
 }
 
-/* ---------- events ---------- */
+/* ---------- events ----------
+ * Events are posted by one background thread so a pod's start never waits for them (three
+ * event writes per pod would otherwise sit on the start path).  The queue is bounded: when
+ * the server cannot keep up, the oldest pending events are dropped and the count is logged
+ * — events are advisory in Kubernetes too (the kubelet's recorder drops under pressure). */
+
+#define EVENT_QUEUE_MAX 4096
+static struct {
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        json_t *queue; /* array of {ns, event} */
+        pthread_t thread;
+        bool stop, running;
+        int64_t dropped;
+} EV = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 void agent_event(json_t *pod, const char *type, const char *reason, const char *fmt, ...)
 {
@@ -75,7 +89,7 @@ void agent_event(json_t *pod, const char *type, const char *reason, const char *
         snprintf(suffix, sizeof(suffix), "%016llx", (unsigned long long)rnd);
         const char *ns = jstr(pod, "metadata.namespace") ?: "default";
         _cleanup_free_ char *name = xasprintf("%s.%s", jstr(pod, "metadata.name") ?: "pod", suffix);
-        _cleanup_json_ json_t *ev = json_pack(
+        json_t *ev = json_pack(
                 "{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, "
                 "s:{s:s, s:s}, s:s, s:s, s:i, s:s, s:s}",
                 "apiVersion", "v1", "kind", "Event", "metadata", "name", name, "namespace", ns,
@@ -84,10 +98,68 @@ void agent_event(json_t *pod, const char *type, const char *reason, const char *
                 reason, "message", msg, "type", type, "source", "component", "kubelet", "host",
                 A.node_name, "firstTimestamp", now, "lastTimestamp", now, "count", 1,
                 "reportingComponent", "kubelet", "reportingInstance", A.node_name);
-        _cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/events", ns);
-        struct hresp r;
-        if (hc_request(A.hc, "POST", path, NULL, ev, NULL, &r) == 0)
-                hresp_release(&r);
+        pthread_mutex_lock(&EV.lock);
+        if (!EV.queue)
+                EV.queue = json_array();
+        if (json_array_size(EV.queue) >= EVENT_QUEUE_MAX) {
+                json_array_remove(EV.queue, 0);
+                EV.dropped++;
+        }
+        json_array_append_new(EV.queue, ev);
+        pthread_cond_signal(&EV.cond);
+        pthread_mutex_unlock(&EV.lock);
+}
+
+static void *events_main(void *arg)
+{
+        pthread_setname_np(pthread_self(), "agent-events");
+        pthread_mutex_lock(&EV.lock);
+        for (;;) {
+                while (!EV.stop && json_array_size(EV.queue) == 0)
+                        pthread_cond_wait(&EV.cond, &EV.lock);
+                if (json_array_size(EV.queue) == 0)
+                        break; /* stopping and drained */
+                json_t *ev = json_incref(json_array_get(EV.queue, 0));
+                json_array_remove(EV.queue, 0);
+                int64_t dropped = EV.dropped;
+                EV.dropped = 0;
+                pthread_mutex_unlock(&EV.lock);
+                if (dropped)
+                        log_warn("agent: dropped %lld events (the server is not keeping up)",
+                                 (long long)dropped);
+                _cleanup_free_ char *path = xasprintf(
+                        "/api/v1/namespaces/%s/events", jstr(ev, "metadata.namespace") ?: "default");
+                struct hresp r;
+                if (hc_request(A.hc, "POST", path, NULL, ev, NULL, &r) == 0)
+                        hresp_release(&r);
+                json_decref(ev);
+                pthread_mutex_lock(&EV.lock);
+        }
+        pthread_mutex_unlock(&EV.lock);
+        return NULL;
+}
+
+static int events_start(void)
+{
+        EV.stop = false;
+        if (pthread_create(&EV.thread, NULL, events_main, NULL) != 0)
+                return -errno;
+        EV.running = true;
+        return 0;
+}
+
+static void events_stop(void)
+{
+        if (!EV.running)
+                return;
+        pthread_mutex_lock(&EV.lock);
+        EV.stop = true;
+        pthread_cond_broadcast(&EV.cond);
+        pthread_mutex_unlock(&EV.lock);
+        pthread_join(EV.thread, NULL);
+        EV.running = false;
+        json_decref(EV.queue);
+        EV.queue = NULL;
 }
 
 /* ---------- node and lease ---------- */
@@ -269,6 +341,7 @@ static void lease_renew(void)
 
 static void *lease_main(void *arg)
 {
+        pthread_setname_np(pthread_self(), "agent-lease");
         int64_t last_status = clock_mono_ns();
         while (!A.stop) {
                 lease_renew();
@@ -337,6 +410,7 @@ static void pod_upsert(json_t *obj, bool deleted)
         p->dir = xasprintf("%s/%s", A.pods_dir, uid);
         p->next = A.pods;
         A.pods = p;
+        log_debug("agent: %s/%s: bound here, starting a worker", p->ns, p->name);
         A.running_workers++;
         pthread_mutex_unlock(&A.lock);
         pod_worker_spawn(p);
@@ -425,6 +499,7 @@ static int watch_cb(void *ud, const char *type, json_t *obj)
 
 static void *watch_main(void *arg)
 {
+        pthread_setname_np(pthread_self(), "agent-watch");
         _cleanup_free_ char *fs = xasprintf("spec.nodeName=%s", A.node_name);
         _cleanup_free_ char *fse = hc_escape(fs);
         bool first = true;
@@ -584,7 +659,7 @@ int agent_start(const struct agent_config *cfg)
                 return r;
         }
         lease_renew();
-        if (pthread_create(&A.lease_thread, NULL, lease_main, NULL) != 0 ||
+        if (events_start() < 0 || pthread_create(&A.lease_thread, NULL, lease_main, NULL) != 0 ||
             pthread_create(&A.watch_thread, NULL, watch_main, NULL) != 0)
                 return -errno;
         started = true;
@@ -606,6 +681,7 @@ void agent_stop(void)
         while (A.running_workers > 0)
                 pthread_cond_wait(&A.workers_done, &A.lock);
         pthread_mutex_unlock(&A.lock);
+        events_stop();
         logs_server_stop();
         runtime_free(A.rt);
         A.rt = NULL;

@@ -437,6 +437,7 @@ static void write_status(struct pod *p)
                 }
                 hresp_release(&r);
                 if (code == 200) {
+                        log_debug("agent: %s/%s: status %s written", p->ns, p->name, p->phase);
                         set_str(&p->last_status, s);
                         return;
                 }
@@ -656,6 +657,7 @@ static void handle_exit(struct pod *p, struct ctr *c)
         struct rt_state s;
         if (!c->id || c->st != C_RUNNING)
                 return;
+        log_debug("agent: %s/%s: %s exited", p->ns, p->name, c->name);
         if (A.rt->ops->state(A.rt, c->id, &s) < 0 || s.status == RT_UNKNOWN) {
                 set_terminated(c, 137, "ContainerStatusUnknown",
                                "The container could not be located when the pod was terminated", 0);
@@ -712,6 +714,7 @@ static uint64_t cap_bound(void)
 
 static int start_container(struct pod *p, struct ctr *c)
 {
+        int64_t t_begin = clock_mono_ns();
         char err[1024];
         const char *policy = jstr(c->spec, "imagePullPolicy") ?: "IfNotPresent";
         _cleanup_json_ json_t *img = image_lookup(A.image_dir, c->image);
@@ -865,6 +868,8 @@ static int start_container(struct pod *p, struct ctr *c)
                 decide(p, c);
                 return r;
         }
+        log_debug("agent: %s/%s: created %s (%.1f ms)", p->ns, p->name, c->name,
+                  (clock_mono_ns() - t_begin) / 1e6);
         agent_event(p->obj, "Normal", "Created", "Created container %s", c->name);
         sem_wait(&A.rt_slots);
         r = A.rt->ops->start(A.rt, id, err, sizeof(err));
@@ -879,6 +884,8 @@ static int start_container(struct pod *p, struct ctr *c)
         c->st = C_RUNNING;
         set_str(&c->reason, NULL);
         set_str(&c->message, NULL);
+        log_debug("agent: %s/%s: started %s (%.1f ms)", p->ns, p->name, c->name,
+                  (clock_mono_ns() - t_begin) / 1e6);
         agent_event(p->obj, "Normal", "Started", "Started container %s", c->name);
         return 0;
 }
@@ -1067,6 +1074,7 @@ static void adopt(struct pod *p)
 static void *pod_main(void *arg)
 {
         struct pod *p = arg;
+        pthread_setname_np(pthread_self(), "agent-pod");
         ctrs_init(p);
         snprintf(p->phase, sizeof(p->phase), "Pending");
         _cleanup_json_ json_t *ck = checkpoint_load(p);
@@ -1087,7 +1095,6 @@ static void *pod_main(void *arg)
                 p->start_time_s = clock_now_s();
         }
         bool deleted = false;
-        bool wrote_initial = false;
         for (;;) {
                 pthread_mutex_lock(&A.lock);
                 bool gone = p->gone;
@@ -1117,11 +1124,6 @@ static void *pod_main(void *arg)
                         break;
                 }
                 if (!p->terminal) {
-                        if (!wrote_initial && !ck) {
-                                mkdir_p(p->dir, 0711);
-                                write_status(p);
-                                wrote_initial = true;
-                        }
                         if (!p->sandbox_ready) {
                                 char err[1024];
                                 if (sandbox_setup(p, err, sizeof(err)) < 0) {
@@ -1133,6 +1135,7 @@ static void *pod_main(void *arg)
                                         continue;
                                 }
                                 p->sandbox_ready = true;
+                                log_debug("agent: %s/%s: sandbox ready", p->ns, p->name);
                                 checkpoint_save(p);
                         }
                         int64_t ads;

@@ -47,6 +47,7 @@ static void *exit_watch(void *p)
 {
         struct runtime *rt = p;
         struct oci *o = rt->priv;
+        pthread_setname_np(pthread_self(), "agent-exits");
         char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
         for (;;) {
                 struct pollfd fds[2] = {{o->ino, POLLIN, 0}, {o->stop_pipe[0], POLLIN, 0}};

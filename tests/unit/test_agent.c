@@ -271,19 +271,24 @@ TEST(pod_succeeds_with_kubelet_status)
         CHECK(logs && strlen(logs) > 31 && logs[4] == '-' && logs[29] == 'Z' &&
               strstr(logs, "Z echo hello\n"));
         free(logs);
-        json_t *evs = get("/api/v1/namespaces/default/events");
         bool created = false, started = false, scheduled = false;
-        json_t *e;
-        json_array_foreach(jget(evs, "items"), i, e)
-        {
-                if (!streq(jstr(e, "involvedObject.name"), "ok"))
-                        continue;
-                created |= streq(jstr(e, "reason"), "Created");
-                started |= streq(jstr(e, "reason"), "Started");
-                scheduled |= streq(jstr(e, "reason"), "Scheduled");
+        /* events are posted asynchronously: poll */
+        for (int k = 0; k < 500 && !(created && started && scheduled); k++) {
+                json_t *evs = get("/api/v1/namespaces/default/events");
+                json_t *e;
+                json_array_foreach(jget(evs, "items"), i, e)
+                {
+                        if (!streq(jstr(e, "involvedObject.name"), "ok"))
+                                continue;
+                        created |= streq(jstr(e, "reason"), "Created");
+                        started |= streq(jstr(e, "reason"), "Started");
+                        scheduled |= streq(jstr(e, "reason"), "Scheduled");
+                }
+                json_decref(evs);
+                if (!(created && started && scheduled))
+                        usleep(10 * 1000);
         }
         CHECK(created && started && scheduled);
-        json_decref(evs);
 }
 
 TEST(never_policy_fails)
