@@ -187,6 +187,29 @@ export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
     await err.waitFor({ state: 'visible' });
     check((await err.textContent()).includes('metadata.labels'), 'the server\'s cause (metadata.labels) is shown at 标签', await err.textContent());
     check(page.url().endsWith('/create'), 'still on the form');
+    // a name that is taken: the 409 AlreadyExists lands at 工作负载名
+    await api('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'taken' },
+      spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } });
+    await page.click(`[data-field="labels.0"] .btn-icon`);
+    await page.fill(field('name'), 'taken');
+    await page.click('#submit');
+    const nameErr = page.locator(errorFor('name'));
+    await nameErr.waitFor({ state: 'visible' });
+    check((await nameErr.textContent()).includes('already exists'), 'AlreadyExists shown at the name', await nameErr.textContent());
+    await api('DELETE', `/apis/batch/v1/namespaces/${NS}/jobs/taken`, { propagationPolicy: 'Background' });
+  });
+
+  test('clear states: a Job that does not exist, a label selector the server rejects', async (page) => {
+    await page.goto(`${jobs}/no-such-job`);
+    await page.waitForSelector('.state-empty');
+    check((await page.textContent('.state-empty')).includes('没有 Job no-such-job'), 'not-found state', await page.textContent('main'));
+    await page.goto(jobs);
+    await page.waitForSelector('.list-body');
+    await page.fill('#label-filter', 'a/b/c=x');
+    await page.waitForSelector('.state-error');
+    check((await page.textContent('.state-error')).includes('a/b/c'), 'the server\'s reason is shown', await page.textContent('.state-error'));
+    await page.fill('#label-filter', '');
+    await page.waitForSelector('.state-empty, #jobs-table');
   });
 
   test('a form using every field produces the reviewed YAML, which the server accepts', async (page) => {

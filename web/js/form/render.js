@@ -108,6 +108,8 @@ export function renderForm(ctx) {
   const [cmList, cmDl] = datalist(ctx.lists.configmaps);
   const [secList, secDl] = datalist(ctx.lists.secrets);
   const [pvcList, pvcDl] = datalist(ctx.lists.pvcs);
+  // TKEStack offers only registry-credential Secrets for imagePullSecrets
+  const [pullList, pullDl] = datalist(ctx.lists.pullSecrets || []);
 
   function keyItems(path) {
     const items = S(path);
@@ -121,7 +123,7 @@ export function renderForm(ctx) {
   }
 
   const volumes = h('section', { class: 'form-section', 'aria-labelledby': 'sec-vol' },
-    h('h2', { id: 'sec-vol' }, t('f.volumes')), cmDl, secDl, pvcDl,
+    h('h2', { id: 'sec-vol' }, t('f.volumes')), cmDl, secDl, pvcDl, pullDl,
     h('p', { class: 'help' }, t('f.volumesHelp')),
     state.volumes.map((v, i) => {
       const p = `volumes.${i}`;
@@ -264,7 +266,7 @@ export function renderForm(ctx) {
     advOpen ? [
       field('imagePullSecrets', 'imagePullSecrets', h('div', { class: 'kv' },
         state.imagePullSecrets.map((n, i) => h('div', { class: 'row' },
-          field(`imagePullSecrets.${i}`, t('f.secretName'), input(`imagePullSecrets.${i}`, { list: secList })),
+          field(`imagePullSecrets.${i}`, t('f.secretName'), input(`imagePullSecrets.${i}`, { list: pullList })),
           delBtn(t('removeRow', { what: 'Secret', n: i + 1 }), () => state.imagePullSecrets.splice(i, 1)))),
         addBtn(t('add'), () => state.imagePullSecrets.push(''), { 'data-add': 'imagePullSecrets' })), { help: t('f.pullSecretsHelp') }),
       field('affinityType', t('f.nodeAffinity'), h('div', {},

@@ -210,6 +210,10 @@ export function render(root, { ns }) {
         showErrors();
         const first = formHost.querySelector('.has-error input, .has-error select, .has-error textarea');
         if (first) first.focus();
+      } else if (e.code === 409 && e.reason === 'AlreadyExists' && draftMode === 'form') {
+        serverErrors.name = e.message;   // the name is taken: say so at the name
+        showErrors();
+        formHost.querySelector('[data-path="name"]').focus();
       } else {
         generalError = e.message;
         if (draftMode === 'form') showErrors(); else renderStatusOnly();
