@@ -147,6 +147,22 @@ export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
   if (haveReal) test('guide Job in real containers: form → list → Complete → details → logs → delete', (page) => guideJob(page, real));
 
 
+  if (haveReal) test('follow a running real container\'s log live until it exits', async (page) => {
+    await real.api('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'ticker' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'tick', image: 'busybox', imagePullPolicy: 'Never',
+        command: ['sh', '-c', 'for i in 1 2 3 4; do echo tick $i; sleep 1; done'] }] } } } });
+    await page.goto(`${real.base}/console/ns/${NS}/jobs/ticker`);
+    await page.click('#tab-pods');
+    await waitFor(async () => /Running/.test(await page.textContent('#pods-table').catch(() => '')), 'the ticker pod to run', 30000);
+    await page.click('#tab-logs');
+    await page.check('#log-follow');
+    await waitFor(async () => (await page.textContent('#log-output')).includes('tick 2'), 'a line arrives while the container runs');
+    check(!(await page.textContent('#log-output')).includes('tick 4'), 'not all lines are there yet: they stream in');
+    await waitFor(async () => (await page.textContent('#log-output')).includes('tick 4'), 'the last line arrives live', 15000);
+    await waitFor(async () => (await page.textContent('#log-status')).includes('日志流已结束'), 'the stream ends when the container exits', 15000);
+    await real.api('DELETE', `/apis/batch/v1/namespaces/${NS}/jobs/ticker`, { propagationPolicy: 'Background' });
+  });
+
   test('an invalid env var name is shown next to that field and nothing is created', async (page) => {
     await page.goto(`${base}/console/ns/${NS}/create`);
     await page.fill(field('name'), 'bad-env');
