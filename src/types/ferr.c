@@ -7,6 +7,7 @@
  * Values are rendered the way ErrorBody does: strings through Go's %q, integers bare,
  * composites pre-rendered by the caller (Go %#v look-alikes, see go_render_strmap). */
 #include "types/ferr.h"
+#include "types/gostr.h"
 #include "base/buf.h"
 
 /* A Status message never needs to be larger than the object that caused it. */
@@ -121,109 +122,11 @@ void ferr_too_many(json_t *causes, const char *field, int64_t actual, int64_t ma
                             (long long)max));
 }
 
-/* Decode one UTF-8 sequence; returns its length, or 0 if it is not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *ret)
-{
-        uint32_t c;
-        size_t n;
-        if (s[0] < 0x80) {
-                *ret = s[0];
-                return 1;
-        } else if ((s[0] & 0xe0) == 0xc0) {
-                c = s[0] & 0x1f;
-                n = 2;
-        } else if ((s[0] & 0xf0) == 0xe0) {
-                c = s[0] & 0x0f;
-                n = 3;
-        } else if ((s[0] & 0xf8) == 0xf0) {
-                c = s[0] & 0x07;
-                n = 4;
-        } else
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                c = (c << 6) | (s[i] & 0x3f);
-        }
-        /* overlong forms, surrogates and out-of-range code points are invalid in Go too */
-        if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-            (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-                return 0;
-        *ret = c;
-        return n;
-}
-
-/* strconv.IsPrint, approximated outside ASCII: C1 controls, non-ASCII spaces and the
- * format/separator code points Go escapes; everything else above 0x7f is printed as is. */
-static int go_isprint(uint32_t c)
-{
-        if (c < 0x80)
-                return c >= 0x20 && c < 0x7f;
-        if (c < 0xa1 || c == 0xad)
-                return 0;
-        if ((c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
-            (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff ||
-            (c >= 0xfff9 && c <= 0xfffb) || c == 0x1680)
-                return 0;
-        return 1;
-}
-
 char *go_quote(const char *s)
 {
         struct buf b;
         buf_init(&b, 0);
-        int r = buf_puts(&b, "\"");
-        const unsigned char *p = (const unsigned char *)(s ? s : "");
-        while (*p && r >= 0) {
-                uint32_t c;
-                size_t n = utf8_decode(p, &c);
-                if (n == 0) {
-                        r = buf_printf(&b, "\\x%02x", *p);
-                        p++;
-                        continue;
-                }
-                switch (c) {
-                case '"':
-                        r = buf_puts(&b, "\\\"");
-                        break;
-                case '\\':
-                        r = buf_puts(&b, "\\\\");
-                        break;
-                case '\a':
-                        r = buf_puts(&b, "\\a");
-                        break;
-                case '\b':
-                        r = buf_puts(&b, "\\b");
-                        break;
-                case '\f':
-                        r = buf_puts(&b, "\\f");
-                        break;
-                case '\n':
-                        r = buf_puts(&b, "\\n");
-                        break;
-                case '\r':
-                        r = buf_puts(&b, "\\r");
-                        break;
-                case '\t':
-                        r = buf_puts(&b, "\\t");
-                        break;
-                case '\v':
-                        r = buf_puts(&b, "\\v");
-                        break;
-                default:
-                        if (go_isprint(c))
-                                r = buf_append(&b, p, n);
-                        else if (c < 0x80)
-                                r = buf_printf(&b, "\\x%02x", (unsigned)c);
-                        else if (c < 0x10000)
-                                r = buf_printf(&b, "\\u%04x", (unsigned)c);
-                        else
-                                r = buf_printf(&b, "\\U%08x", (unsigned)c);
-                }
-                p += n;
-        }
-        if (r >= 0)
-                r = buf_puts(&b, "\"");
+        go_quote_buf(&b, s ? s : "", s ? strlen(s) : 0);
         return buf_steal(&b);
 }
 
