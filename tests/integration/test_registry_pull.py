@@ -559,7 +559,11 @@ def corrupted_blob_rejected_by_digest():
     check("unexpected commit digest" in err and "expected sha256:" in err, "digest mismatch named", err)
     check(not any(os.path.exists(d.layer(x["digest"][7:])) for x in descs), "no layer entered the store")
     check(d.record(f"{PLAIN.host}/test/corrupt:v1") is None, "no record written")
-    check(not d.leftovers(), "corrupt partial blobs removed", d.leftovers())
+    bad = err.split('failed commit on ref "layer-sha256:')[-1][:64]
+    check(f"blob-{bad}.partial" not in d.leftovers() and
+          not any(x.startswith(".pull-") for x in d.leftovers()),
+          "the corrupt partial blob and the unpack directory removed (a cancelled sibling's "
+          "partial may stay for resuming)", d.leftovers())
     # a corrupted config blob as well
     cfg = PLAIN.blob_path(layout[3])
     with open(cfg, "r+b") as f:
