@@ -15,11 +15,13 @@
 
 static void usage(FILE *f)
 {
-        fputs("usage: jobd image pull [--data-dir DIR] [--secret FILE]... [--quiet] [--stats] REF...\n"
+        fputs("usage: jobd image pull [--data-dir DIR] [--secret FILE]... [--policy P] [--quiet] [--stats] REF...\n"
               "       jobd image prune [--data-dir DIR] [--in-use REF]...\n"
               "pull: fetch images from their registries (or the mirrors configured in\n"
               "      DIR/registries.yaml) into the node's image store; FILE is a Secret\n"
-              "      (kubernetes.io/dockerconfigjson or dockercfg) in JSON, or a list of them.\n"
+              "      (kubernetes.io/dockerconfigjson or dockercfg) in JSON, or a list of them;\n"
+              "      --policy Always|IfNotPresent|Never decides as a kubelet would and prints\n"
+              "      its waiting reason and events.\n"
               "prune: remove every image not named with --in-use, and unused layers.\n",
               f);
 }
@@ -37,7 +39,7 @@ static void human(uint64_t n, char *out, size_t len)
 }
 
 struct job {
-        const char *ref;
+        const char *ref, *policy;
         const struct registry_config *cfg;
         const char *image_dir;
         json_t *secrets;
@@ -45,7 +47,7 @@ struct job {
         int rc;
         int64_t t0, t1;
         json_t *record;
-        char err[2048];
+        char err[3200];
 };
 
 static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -90,8 +92,22 @@ static void *pull_main(void *ud)
 {
         struct job *j = ud;
         j->t0 = clock_mono_ns();
-        j->rc = registry_pull(j->cfg, j->image_dir, j->ref, j->secrets, on_progress, j,
-                              &j->record, j->err, sizeof(j->err));
+        if (j->policy) {
+                struct registry_ensure e;
+                j->rc = registry_ensure_image(j->cfg, j->image_dir, j->ref, j->policy, j->secrets,
+                                              on_progress, j, &e);
+                if (j->rc < 0)
+                        snprintf(j->err, sizeof(j->err), "%s (event %s): %s", e.reason,
+                                 e.event_reason, e.message);
+                else
+                        snprintf(j->err, sizeof(j->err), "%s%s\n  imageID: %s",
+                                 e.pulled ? "" : "(no pull) ", e.pulled_message, e.image_id);
+                j->record = TAKE_PTR(e.record);
+                registry_ensure_release(&e);
+        } else {
+                j->rc = registry_pull(j->cfg, j->image_dir, j->ref, j->secrets, on_progress, j,
+                                      &j->record, j->err, sizeof(j->err));
+        }
         j->t1 = clock_mono_ns();
         return NULL;
 }
@@ -121,20 +137,21 @@ int registry_cli(int argc, char **argv)
                 return 2;
         }
         const char *verb = argv[1];
-        const char *data_dir = "/var/lib/jobd";
+        const char *data_dir = "/var/lib/jobd", *policy = NULL;
         bool quiet = false, stats = false;
         _cleanup_json_ json_t *secrets = json_array();
         _cleanup_json_ json_t *inuse = json_array();
         static const struct option opts[] = {{"data-dir", required_argument, NULL, 'd'},
                                              {"secret", required_argument, NULL, 's'},
                                              {"in-use", required_argument, NULL, 'u'},
+                                             {"policy", required_argument, NULL, 'p'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"stats", no_argument, NULL, 'S'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
         optind = 1;
         int c;
-        while ((c = getopt_long(argc - 1, argv + 1, "d:s:u:qh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc - 1, argv + 1, "d:s:u:p:qh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'd':
                         data_dir = optarg;
@@ -145,6 +162,9 @@ int registry_cli(int argc, char **argv)
                         break;
                 case 'u':
                         json_array_append_new(inuse, json_string(optarg));
+                        break;
+                case 'p':
+                        policy = optarg;
                         break;
                 case 'q':
                         quiet = true;
@@ -202,7 +222,8 @@ int registry_cli(int argc, char **argv)
         for (int i = 0; i < nrest; i++) {
                 jobs[i] = (struct job){.ref = rest[i], .cfg = cfg, .image_dir = image_dir,
                                        .secrets = json_array_size(secrets) ? secrets : NULL,
-                                       .tty = tty && nrest == 1, .quiet = quiet};
+                                       .tty = tty && nrest == 1, .quiet = quiet,
+                                       .policy = policy};
                 if (pthread_create(&th[i], NULL, pull_main, &jobs[i]) != 0)
                         pull_main(&jobs[i]), th[i] = 0;
         }
@@ -211,9 +232,14 @@ int registry_cli(int argc, char **argv)
                 if (th[i])
                         pthread_join(th[i], NULL);
                 struct job *j = &jobs[i];
-                if (j->rc < 0) {
+                if (j->rc < 0 && j->policy) {
+                        fprintf(stderr, "error: %s\n", j->err);
+                        rc = 1;
+                } else if (j->rc < 0) {
                         fprintf(stderr, "error: Failed to pull image \"%s\": %s\n", j->ref, j->err);
                         rc = 1;
+                } else if (j->policy) {
+                        printf("%s\n", j->err);
                 } else if (quiet) {
                         printf("%s\n", jstr(j->record, "name"));
                 } else {

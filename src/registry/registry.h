@@ -104,6 +104,41 @@ struct registry_stats {
 };
 void registry_stats_get(struct registry_stats *ret);
 
+/* ---- pull policy, as the kubelet's image manager applies it (ensure.c) ---- */
+struct registry_ensure {
+        /* NULL: the image is ready.  Else the container's waiting reason:
+         * "InvalidImageName", "ErrImageNeverPull" or "ErrImagePull" (the agent turns a
+         * repeated ErrImagePull into "ImagePullBackOff" while it backs off). */
+        const char *reason;
+        /* the waiting message, also the Warning event's message */
+        char message[2048];
+        /* the Warning event's reason on failure: "InspectFailed", "ErrImageNeverPull",
+         * "Failed"; NULL on success */
+        const char *event_reason;
+        /* true when a pull was attempted: the agent emits `Pulling image "x"` before the
+         * call (when the policy says so: see registry_needs_pull) */
+        bool pulled;
+        /* the Normal "Pulled" event on success: `Successfully pulled image "x" in 1.2s
+         * (1.2s including waiting). Image size: N bytes.` or `Container image "x"
+         * already present on machine` */
+        char pulled_message[512];
+        /* the store record (owned) and containerStatuses[].imageID
+         * ("docker.io/library/perl@sha256:..."), on success */
+        json_t *record;
+        char image_id[512];
+};
+/* Would registry_ensure_image() contact a registry?  (policy Always, or IfNotPresent and
+ * the image is absent; NULL policy = Kubernetes' default for the image).  Lets the agent
+ * emit "Pulling" first and run the pull off its main loop. */
+bool registry_needs_pull(const char *image_dir, const char *image, const char *policy);
+/* Make image available under policy ("Always", "IfNotPresent", "Never"; NULL =
+ * default).  Returns 0 (ready) or the negative errno of the failure; *ret is filled in
+ * either case (release it with registry_ensure_release). */
+int registry_ensure_image(const struct registry_config *cfg, const char *image_dir,
+                          const char *image, const char *policy, json_t *pull_secrets,
+                          registry_progress_fn progress, void *ud, struct registry_ensure *ret);
+void registry_ensure_release(struct registry_ensure *r);
+
 /* ---- store maintenance (prune.c) ---- */
 /* Remove every image record whose name is not in in_use (normalised references, may be
  * NULL = nothing in use) and every layer no remaining record references.  Excludes pulls

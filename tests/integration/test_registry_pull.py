@@ -728,6 +728,47 @@ def prune_keeps_images_in_use():
 
 
 @test
+def pull_policies():
+    d = DataDir(insecure_yaml(PLAIN.host))
+    ref = f"{PLAIN.host}/test/busybox:v1"
+    manifests = lambda: PLAIN.count("GET /v2/test/busybox/manifests/")  # noqa: E731
+    rc, out, err = d.pull("--policy", "Never", ref)
+    check(rc == 1 and f'ErrImageNeverPull (event ErrImageNeverPull): Container image "{ref}" is not present with pull policy of Never' in err,
+          "Never + absent → ErrImageNeverPull", err)
+    m0 = manifests()
+    rc, out, err = d.pull("--policy", "IfNotPresent", ref)
+    check(rc == 0 and f'Successfully pulled image "{ref}" in ' in out and "Image size: " in out,
+          "IfNotPresent + absent → pulled", out + err)
+    check(f"imageID: {PLAIN.host}/test/busybox@{IMG['busybox'][1]}" in out, "imageID is the repo digest", out)
+    check(manifests() == m0 + 1, "one manifest request", manifests() - m0)
+    rc, out, err = d.pull("--policy", "IfNotPresent", ref)
+    check(rc == 0 and f'(no pull) Container image "{ref}" already present on machine' in out,
+          "IfNotPresent + present → no pull", out + err)
+    rc, out, err = d.pull("--policy", "Never", ref)
+    check(rc == 0 and "already present on machine" in out, "Never + present → runs", out + err)
+    check(manifests() == m0 + 1, "no registry traffic for present images", manifests() - m0)
+    rc, out, err = d.pull("--policy", "Always", ref)
+    check(rc == 0 and "Successfully pulled image" in out and manifests() == m0 + 2,
+          "Always + present → resolves again with the registry", out + err)
+    # the default policy: Always for :latest / no tag, IfNotPresent otherwise
+    rc, out, err = d.pull(f"{PLAIN.host}/library/busybox")
+    check(rc == 0, "busybox:latest pulled", err)
+    mb = PLAIN.count("GET /v2/library/busybox/manifests/")
+    rc, out, err = d.pull("--policy", "", f"{PLAIN.host}/library/busybox")
+    check(rc == 0 and PLAIN.count("GET /v2/library/busybox/manifests/") == mb + 1,
+          "no tag → default Always → pulled again", out + err)
+    rc, out, err = d.pull("--policy", "", ref)
+    check(rc == 0 and "already present" in out, "tag v1 → default IfNotPresent", out + err)
+    rc, out, err = d.pull("--policy", "Always", "Perl")
+    check(rc == 1 and 'InvalidImageName (event InspectFailed): Failed to apply default image tag "Perl": couldn\'t parse image name "Perl": invalid reference format: repository name (library/Perl) must be lowercase' in err,
+          "invalid name → InvalidImageName", err)
+    dead = f"127.0.0.1:{free_port()}/test/busybox:v1"
+    rc, out, err = d.pull("--policy", "Always", dead)
+    check(rc == 1 and f'ErrImagePull (event Failed): Failed to pull image "{dead}": ' in err,
+          "unreachable registry → ErrImagePull with the kubelet's Failed message", err)
+
+
+@test
 def resume_from_partial_blob():
     d = DataDir(insecure_yaml(PLAIN.host))
     layout = IMG["busybox"]
