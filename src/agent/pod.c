@@ -697,6 +697,75 @@ static json_t *etc_mounts(struct pod *p)
                          "rprivate");
 }
 
+/* Find name in the rootfs' /etc/passwd (or /etc/group) without NSS (E11): the file is
+ * opened inside the rootfs with RESOLVE_IN_ROOT and parsed here.  -1 if absent. */
+static int64_t rootfs_lookup(const char *rootfs, const char *file, const char *name, int64_t *ret_gid)
+{
+        _cleanup_free_ char *via = mntns_path(rootfs);
+        _cleanup_close_ int root = open(via, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return -1;
+        int fd = safepath_open(root, file, O_RDONLY, 0);
+        if (fd < 0)
+                return -1;
+        FILE *f = fdopen(fd, "re");
+        if (!f) {
+                close(fd);
+                return -1;
+        }
+        char line[1024];
+        int64_t id = -1;
+        for (int n = 0; n < 100000 && fgets(line, sizeof(line), f); n++) {
+                char *save = NULL;
+                char *nm = strtok_r(line, ":", &save);
+                strtok_r(NULL, ":", &save); /* password */
+                char *uid = strtok_r(NULL, ":", &save);
+                char *gid = strtok_r(NULL, ":", &save);
+                if (nm && uid && streq(nm, name)) {
+                        id = strtoll(uid, NULL, 10);
+                        if (ret_gid && gid)
+                                *ret_gid = strtoll(gid, NULL, 10);
+                        break;
+                }
+        }
+        fclose(f);
+        return id;
+}
+
+/* The image's User ("name", "uid", "name:group", "uid:gid") as numeric "uid:gid". */
+static char *resolve_image_user(const char *rootfs, const char *user, char *err, size_t errlen)
+{
+        _cleanup_free_ char *u = xstrdup(user);
+        char *colon = strchr(u, ':');
+        const char *grp = NULL;
+        if (colon) {
+                *colon = 0;
+                grp = colon + 1;
+        }
+        char *end;
+        int64_t uid, gid = 0;
+        long long v = strtoll(u, &end, 10);
+        if (*u && !*end) {
+                uid = v;
+        } else {
+                uid = rootfs_lookup(rootfs, "etc/passwd", u, &gid);
+                if (uid < 0) {
+                        snprintf(err, errlen, "unable to find user %s: no matching entries in passwd file", u);
+                        return NULL;
+                }
+        }
+        if (grp && *grp) {
+                v = strtoll(grp, &end, 10);
+                if (!*end)
+                        gid = v;
+                else if ((gid = rootfs_lookup(rootfs, "etc/group", grp, NULL)) < 0) {
+                        snprintf(err, errlen, "unable to find group %s: no matching entries in group file", grp);
+                        return NULL;
+                }
+        }
+        return xasprintf("%lld:%lld", (long long)uid, (long long)gid);
+}
+
 static uint64_t cap_bound(void)
 {
         static uint64_t bound;
@@ -811,12 +880,23 @@ static int start_container(struct pod *p, struct ctr *c)
                 }
                 set_str(&c->rootfs_mnt, rootfs);
         }
+        _cleanup_json_ json_t *icfg = json_deep_copy(jget(img, "config"));
+        const char *iuser = jstr(icfg, "User");
+        if (iuser && *iuser && !is_fake()) {
+                char *numeric = resolve_image_user(rootfs, iuser, err, sizeof(err));
+                if (!numeric) {
+                        release_attempt(p, c, id);
+                        return attempt_fail(p, c, "CreateContainerConfigError", err);
+                }
+                jset_str(icfg, "User", numeric);
+                free(numeric);
+        }
         _cleanup_free_ char *host = pod_hostname(p);
         _cleanup_free_ char *cg = xasprintf("/jobd/%s", id);
         struct bundle_in in = {
                 .pod = p->obj,
                 .container = c->spec,
-                .image_config = jget(img, "config"),
+                .image_config = icfg,
                 .env = env,
                 .mounts = mounts,
                 .rootfs = rootfs,
@@ -944,7 +1024,7 @@ static int64_t next_wakeup(struct pod *p)
 static void wait_wake(struct pod *p, int64_t until_mono)
 {
         pthread_mutex_lock(&A.lock);
-        while (!p->wake && !A.stop) {
+        while (!p->wake && (!A.stop || p->stopping)) {
                 int64_t now = clock_mono_ns();
                 int64_t wait = until_mono ? until_mono - now : 5000000000LL;
                 if (wait <= 0)
@@ -1100,7 +1180,9 @@ static void *pod_main(void *arg)
                 bool gone = p->gone;
                 bool deleting = jget(p->obj, "metadata.deletionTimestamp") != NULL;
                 pthread_mutex_unlock(&A.lock);
-                if (A.stop)
+                /* on agent stop, containers keep running for the next agent; a pod that
+                 * is being deleted is still finished off */
+                if (A.stop && !gone && !deleting)
                         break;
                 process_exits(p);
                 if (gone || deleting) {

@@ -4,6 +4,7 @@
  * restart that re-adopts a running container.  Skipped (0 tests) without root, crun or
  * conmon.  Waits poll with deadlines; nothing sleeps to synchronise. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include "harness.h"
 #include "agent/agent.h"
@@ -461,4 +462,113 @@ TEST(crun_image_never_pull)
                         usleep(20 * 1000);
         }
         CHECK(ok);
+}
+
+TEST(crun_cpu_limit_throttles)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("spin", "Never", "",
+                             "\"resources\":{\"limits\":{\"cpu\":\"10m\"}},"
+                             "\"command\":[\"sh\",\"-c\",\"timeout 1 sh -c 'while :; do :; done'; "
+                             "grep nr_throttled /sys/fs/cgroup/cpu/cpu.stat || "
+                             "grep nr_throttled /sys/fs/cgroup/cpu,cpuacct/cpu.stat\"]")),
+                  201);
+        json_t *p = wait_pod("spin", succeeded);
+        CHECK(p != NULL);
+        json_decref(p);
+        char *logs = agent_logs("spin", NULL);
+        const char *nt = logs ? strstr(logs, "nr_throttled ") : NULL;
+        long n = nt ? strtol(nt + 13, NULL, 10) : 0;
+        CHECK(n > 0);
+        if (n <= 0)
+                fprintf(stderr, "  logs: %s\n", logs ? logs : "(null)");
+        free(logs);
+}
+
+static bool deadline_exceeded(json_t *p)
+{
+        return streq(jstr(p, "status.phase"), "Failed") &&
+               streq(jstr(p, "status.reason"), "DeadlineExceeded");
+}
+
+TEST(crun_active_deadline)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("deadline", "Never",
+                             "\"activeDeadlineSeconds\":1,\"terminationGracePeriodSeconds\":1,",
+                             "\"command\":[\"sleep\",\"300\"]")),
+                  201);
+        json_t *p = wait_pod("deadline", deadline_exceeded);
+        CHECK(p != NULL);
+        CHECK_STR(jstr(p, "status.message"),
+                  "Pod was active on the node longer than the specified deadline");
+        json_decref(p);
+}
+
+TEST(crun_subpath_symlink_stays_in_volume)
+{
+        /* CVE-2017-1002101: an init container plants a symlink to / in the volume; the
+         * main container's subPath through it must resolve inside the volume */
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(post("/api/v1/namespaces/default/pods",
+                       "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"escape\"},"
+                       "\"spec\":{\"restartPolicy\":\"Never\",\"volumes\":[{\"name\":\"v\",\"emptyDir\":{}}],"
+                       "\"initContainers\":[{\"name\":\"plant\",\"image\":\"busybox\",\"command\":"
+                       "[\"ln\",\"-s\",\"/\",\"/v/escape\"],\"volumeMounts\":[{\"name\":\"v\",\"mountPath\":\"/v\"}]}],"
+                       "\"containers\":[{\"name\":\"c\",\"image\":\"busybox\",\"command\":[\"sh\",\"-c\","
+                       "\"ls /x | wc -l; test -e /x/passwd && echo HOST || echo contained\"],"
+                       "\"volumeMounts\":[{\"name\":\"v\",\"mountPath\":\"/x\",\"subPath\":\"escape/etc\"}]}]}}"),
+                  201);
+        json_t *p = wait_pod("escape", succeeded);
+        CHECK(p != NULL);
+        json_decref(p);
+        char *logs = agent_logs("escape", NULL);
+        CHECK(logs && streq(logs, "0\ncontained\n"));
+        if (!logs || !streq(logs, "0\ncontained\n"))
+                fprintf(stderr, "  logs: %s\n", logs ? logs : "(null)");
+        free(logs);
+}
+
+TEST(crun_exit_while_agent_down)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("downtime", "Never", "",
+                             "\"command\":[\"sh\",\"-c\",\"sleep 1; echo bye; exit 5\"]")),
+                  201);
+        json_t *p = wait_pod("downtime", running);
+        CHECK(p != NULL);
+        json_decref(p);
+        agent_stop();
+        /* wait until conmon recorded the exit while no agent was running */
+        char *exits = xasprintf("%s/agent/runtime/exits", data_dir);
+        bool seen = false;
+        for (int i = 0; i < 1000 && !seen; i++) {
+                DIR *d = opendir(exits);
+                struct dirent *de;
+                while (d && (de = readdir(d)))
+                        seen |= de->d_name[0] != '.';
+                if (d)
+                        closedir(d);
+                if (!seen)
+                        usleep(10 * 1000);
+        }
+        free(exits);
+        CHECK(seen);
+        struct agent_config cfg = saved_cfg;
+        CHECK_INT(agent_start(&cfg), 0);
+        p = wait_pod("downtime", failed);
+        CHECK(p != NULL);
+        CHECK_INT(exit_code(p), 5);
+        json_decref(p);
+        char *logs = agent_logs("downtime", NULL);
+        CHECK(logs && streq(logs, "bye\n"));
+        free(logs);
 }
