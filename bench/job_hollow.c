@@ -730,7 +730,7 @@ int main(int argc, char **argv)
                 double per_pod = (double)(node_req + create_req) / (double)done;
                 snprintf(v, sizeof(v), "%.3f", rate / (version_rps / per_pod));
                 printf("| %-44s | %-26s | %-16s |\n",
-                       "pods/s / (version req/s / requests per pod)", v, "");
+                       "pods/s / (/version req/s / req per pod)", v, "");
         }
         printf("\nrequests: node %llu register+watch, bind %llu ok / %llu conflict / %llu err, "
                "status %llu ok / %llu err; harness %u (Job create + Job watch)%s\n",
