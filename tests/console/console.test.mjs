@@ -299,6 +299,7 @@ export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
     await add('annotations'); await f('annotations.0.key', 'owner'); await f('annotations.0.value', 'alice');
     await sel('networkType', 'floatingip'); await sel('releasePolicy', 'immutable');
 
+    if (process.env.CONSOLE_REVIEW) for (let i = 0; i < 4; i++) await page.screenshot({ path: `/tmp/every-field-${i}.png`, fullPage: true, clip: { x: 0, y: i * 2000, width: 1360, height: 2000 } });
     const yaml = await page.textContent('#yaml-preview');
     const fixturePath = path.join(here, 'fixtures/every-field.yaml');
     if (process.env.UPDATE_FIXTURES) fs.writeFileSync(fixturePath, yaml);

@@ -64,10 +64,15 @@ export function renderForm(ctx) {
     return h('label', { class: 'check' }, h('input', { type: 'checkbox', 'data-path': path, checked: !!S(path),
       onchange: (e) => { setPath(state, path, e.target.checked); if (structural) ctx.restructure(); else ctx.changed(path); } }), label);
   }
+  // a list box; what is picked is repeated under it, since a long list hides it
   function multi(path, options, label) {
-    return h('select', { multiple: true, size: 6, 'data-path': path, 'aria-label': label,
-      onchange: (e) => { setPath(state, path, [...e.target.selectedOptions].map((o) => o.value)); ctx.changed(path); } },
+    const picked = h('p', { class: 'picked', 'aria-live': 'polite' });
+    const show = () => { picked.textContent = S(path).length ? `${t('f.picked')}${S(path).join(', ')}` : ''; };
+    const sel = h('select', { multiple: true, size: 6, 'data-path': path, 'aria-label': label,
+      onchange: (e) => { setPath(state, path, [...e.target.selectedOptions].map((o) => o.value)); show(); ctx.changed(path); } },
       options.map((v) => h('option', { value: v, selected: S(path).includes(v) }, v)));
+    show();
+    return h('div', {}, sel, picked);
   }
   function datalist(items) {
     const id = nextId('dl');
@@ -225,7 +230,7 @@ export function renderForm(ctx) {
         h('legend', {}, t('f.containerN', { n: i + 1 })),
         state.containers.length > 1 ? h('div', { class: 'card-tools' }, delBtn(t('removeRow', { what: t('f.container'), n: i + 1 }), () => state.containers.splice(i, 1))) : null,
         field(`${p}.name`, t('f.containerName'), input(`${p}.name`, { placeholder: 'main', maxlength: 63 }), { required: true, help: t('f.containerNameHelp') }),
-        field(`${p}.image`, t('f.image'), input(`${p}.registry`, { placeholder: 'busybox', 'data-path': `${p}.registry` }), { required: true }),
+        field(`${p}.image`, t('f.image'), input(`${p}.registry`, { placeholder: 'busybox', class: 'wide' }), { required: true }),
         field(`${p}.tag`, t('f.tag'), input(`${p}.tag`, { placeholder: 'latest' }), { help: t('f.tagHelp') }),
         field(`${p}.mounts`, t('f.mounts'), mountRows(c, p)),
         h('div', { class: 'field', 'data-field': `${p}.resources` }, h('span', { class: 'field-label' }, t('f.cpuMem')),
