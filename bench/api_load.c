@@ -20,11 +20,11 @@
  *                otherwise keep it writing conditions and FailedScheduling events for
  *                minutes, measured as background load on every later phase)
  *   4. quiesce   after every create phase, wait (≤ 30 s) until the server's resourceVersion
- *                holds still and its CPU use is under 8 % for 1 s, i.e. the in-process controllers have caught up with
- *                what we created (the Job controller marks each suspended Job Suspended
- *                and records an Event), so the next phase starts on a quiet server; then
- *                read VmRSS.  The report shows the writes the server made on its own
- *                (resourceVersion delta minus our creates) and the time it needed.
+ *                holds still and its CPU use is under 8 % for 1 s, i.e. the in-process controllers
+ * have caught up with what we created (the Job controller marks each suspended Job Suspended and
+ * records an Event), so the next phase starts on a quiet server; then read VmRSS.  The report shows
+ * the writes the server made on its own (resourceVersion delta minus our creates) and the time it
+ * needed.
  *   5. get       one Job by name (random among the preloaded), 1 and N clients
  *   6. list      all Jobs as JSON and as a meta.k8s.io Table, 1 and N clients
  *   7. mixed     1-client Pod creates while another client LISTs Jobs as a Table in a loop:
@@ -121,14 +121,12 @@ static uint64_t xorshift(uint64_t *s)
         return *s = x;
 }
 
-static int op_version(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng,
-                      int64_t *ns)
+static int op_version(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng, int64_t *ns)
 {
         return bconn_request(c, "GET", "/version", NULL, NULL, ns);
 }
 
-static int op_create_job(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng,
-                         int64_t *ns)
+static int op_create_job(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng, int64_t *ns)
 {
         char body[1024];
         uint64_t n = p->base + idx;
@@ -151,8 +149,7 @@ static int op_create_job(struct phase *p, struct bconn *c, uint64_t idx, uint64_
         return bconn_request(c, "POST", job_path(), body, NULL, ns);
 }
 
-static int op_create_pod(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng,
-                         int64_t *ns)
+static int op_create_pod(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng, int64_t *ns)
 {
         char body[512];
         snprintf(body, sizeof(body),
@@ -165,8 +162,7 @@ static int op_create_pod(struct phase *p, struct bconn *c, uint64_t idx, uint64_
 
 static uint64_t jobs_stored;
 
-static int op_get_job(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng,
-                      int64_t *ns)
+static int op_get_job(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng, int64_t *ns)
 {
         char path[256];
         uint64_t n = jobs_stored ? xorshift(rng) % jobs_stored : 0;
@@ -174,8 +170,7 @@ static int op_get_job(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *
         return bconn_request(c, "GET", path, NULL, NULL, ns);
 }
 
-static int op_list_jobs(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng,
-                        int64_t *ns)
+static int op_list_jobs(struct phase *p, struct bconn *c, uint64_t idx, uint64_t *rng, int64_t *ns)
 {
         return bconn_request(c, "GET", job_path(), NULL, p->accept, ns);
 }
@@ -200,7 +195,8 @@ static void *worker_main(void *ud)
                 } else {
                         uint64_t e = atomic_fetch_add(&p->err, 1);
                         int zero = 0;
-                        if (atomic_compare_exchange_strong(&p->first_err, &zero, code ? code : -1)) {
+                        if (atomic_compare_exchange_strong(&p->first_err, &zero,
+                                                           code ? code : -1)) {
                                 pthread_mutex_lock(&p->mu);
                                 snprintf(p->err_body, sizeof(p->err_body), "%.180s",
                                          c->resp.data ? c->resp.data : "");
@@ -256,8 +252,7 @@ static void phase_run(struct phase *p)
                 p->name, n, (unsigned long long)ok, (unsigned long long)err, p->secs,
                 (double)t0 / 1e9, (double)mono_ns() / 1e9);
         if (err)
-                fprintf(stderr, "  (first error %d: %s)", atomic_load(&p->first_err),
-                        p->err_body);
+                fprintf(stderr, "  (first error %d: %s)", atomic_load(&p->first_err), p->err_body);
         fputc('\n', stderr);
 }
 
@@ -271,11 +266,11 @@ static double ph_rate(struct phase *p)
 struct watcher {
         atomic_bool stop;
         int64_t deadline;
-        uint64_t split;           /* job index where the N-client phase starts */
-        struct lat lat[2];        /* [0] 1-client phase, [1] N-client phase */
+        uint64_t split;    /* job index where the N-client phase starts */
+        struct lat lat[2]; /* [0] 1-client phase, [1] N-client phase */
         uint64_t events[2];
         int64_t first[2], last[2]; /* receive times */
-        uint64_t other;           /* events that were not our ADDEDs */
+        uint64_t other;            /* events that were not our ADDEDs */
         char rv[32];
         int rc;
 };
@@ -295,8 +290,8 @@ static void on_watch_line(void *ud, const char *line, size_t len)
         const char *name = json_string_value(json_object_get(md, "name"));
         unsigned long long n;
         char tail;
-        if (type && streq(type, "ADDED") && name &&
-            sscanf(name, "bj-%llu%c", &n, &tail) == 1 && n < o.jobs) {
+        if (type && streq(type, "ADDED") && name && sscanf(name, "bj-%llu%c", &n, &tail) == 1 &&
+            n < o.jobs) {
                 int k = n >= w->split;
                 int64_t sent = atomic_load_explicit(&t_send[n], memory_order_relaxed);
                 if (sent > 0)
@@ -328,8 +323,8 @@ static int current_rv(struct bconn *c, char *out, size_t n)
         if (code != 200)
                 return -EIO;
         json_t *j = json_loadb(c->resp.data, c->resp.len, 0, NULL);
-        const char *rv = json_string_value(json_object_get(json_object_get(j, "metadata"),
-                                                           "resourceVersion"));
+        const char *rv =
+            json_string_value(json_object_get(json_object_get(j, "metadata"), "resourceVersion"));
         int r = rv ? 0 : -EIO;
         if (rv)
                 snprintf(out, n, "%s", rv);
@@ -366,12 +361,12 @@ static double quiesce(struct bconn *c, int max_s)
 static int register_node(struct bconn *c)
 {
         int code = bconn_request(
-                c, "POST", "/api/v1/nodes",
-                "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"bench-node\"},"
-                "\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],"
-                "\"capacity\":{\"cpu\":\"1000\",\"memory\":\"1000Gi\",\"pods\":\"100000\"},"
-                "\"allocatable\":{\"cpu\":\"1000\",\"memory\":\"1000Gi\",\"pods\":\"100000\"}}}",
-                NULL, NULL);
+            c, "POST", "/api/v1/nodes",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"bench-node\"},"
+            "\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],"
+            "\"capacity\":{\"cpu\":\"1000\",\"memory\":\"1000Gi\",\"pods\":\"100000\"},"
+            "\"allocatable\":{\"cpu\":\"1000\",\"memory\":\"1000Gi\",\"pods\":\"100000\"}}}",
+            NULL, NULL);
         return code == 201 || code == 409 ? 0 : -EIO;
 }
 
@@ -421,8 +416,8 @@ static void row(const char *metric, int clients, const char *value, const char *
 {
         char c[8];
         snprintf(c, sizeof(c), clients ? "%d" : "-", clients);
-        printf("| %-40s | %2s | %-22s | %-17s | %-11s | %-4s | %-9s |\n", metric, c, value,
-               ratio, target, result, cpu);
+        printf("| %-40s | %2s | %-22s | %-17s | %-11s | %-4s | %-9s |\n", metric, c, value, ratio,
+               target, result, cpu);
 }
 
 static void cpu_per_op(char *out, size_t n, struct phase *p)
@@ -513,10 +508,10 @@ static void usage(void)
 int main(int argc, char **argv)
 {
         static const struct option lo[] = {
-                {"port", required_argument, NULL, 'p'},    {"pid", required_argument, NULL, 'P'},
-                {"jobs", required_argument, NULL, 'j'},    {"pods", required_argument, NULL, 'o'},
-                {"clients", required_argument, NULL, 'c'}, {"resource", required_argument, NULL, 'r'},
-                {"budget-s", required_argument, NULL, 'b'}, {NULL, 0, NULL, 0},
+            {"port", required_argument, NULL, 'p'},     {"pid", required_argument, NULL, 'P'},
+            {"jobs", required_argument, NULL, 'j'},     {"pods", required_argument, NULL, 'o'},
+            {"clients", required_argument, NULL, 'c'},  {"resource", required_argument, NULL, 'r'},
+            {"budget-s", required_argument, NULL, 'b'}, {NULL, 0, NULL, 0},
         };
         int ch;
         while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -567,10 +562,18 @@ int main(int argc, char **argv)
         long long rv_start = rv_now(&conns[0]);
 
         /* 1. baseline */
-        struct phase v1 = {.name = "GET /version", .clients = 1, .total = 20000,
-                           .cap_ns = 6 * S, .fn = op_version, .want_code = 200};
-        struct phase vN = {.name = "GET /version", .clients = N, .total = 100000,
-                           .cap_ns = 8 * S, .fn = op_version, .want_code = 200};
+        struct phase v1 = {.name = "GET /version",
+                           .clients = 1,
+                           .total = 20000,
+                           .cap_ns = 6 * S,
+                           .fn = op_version,
+                           .want_code = 200};
+        struct phase vN = {.name = "GET /version",
+                           .clients = N,
+                           .total = 100000,
+                           .cap_ns = 8 * S,
+                           .fn = op_version,
+                           .want_code = 200};
         phase_run(&v1);
         phase_run(&vN);
         long rss_idle = proc_rss_kb(o.pid);
@@ -590,10 +593,19 @@ int main(int argc, char **argv)
         pthread_t wt;
         pthread_create(&wt, NULL, watcher_main, &w);
         usleep(200 * 1000); /* let the watch get established */
-        struct phase cj1 = {.name = "create Job", .clients = 1, .total = j1, .base = 0,
-                            .cap_ns = 40 * S, .fn = op_create_job, .want_code = 201};
-        struct phase cjN = {.name = "create Job", .clients = N, .total = o.jobs - j1,
-                            .base = j1, .cap_ns = 90 * S, .fn = op_create_job,
+        struct phase cj1 = {.name = "create Job",
+                            .clients = 1,
+                            .total = j1,
+                            .base = 0,
+                            .cap_ns = 40 * S,
+                            .fn = op_create_job,
+                            .want_code = 201};
+        struct phase cjN = {.name = "create Job",
+                            .clients = N,
+                            .total = o.jobs - j1,
+                            .base = j1,
+                            .cap_ns = 90 * S,
+                            .fn = op_create_job,
                             .want_code = 201};
         double quiet[4];
         phase_run(&cj1);
@@ -610,11 +622,19 @@ int main(int argc, char **argv)
 
         /* 3. Pods */
         uint64_t p1 = o.pods / 30;
-        struct phase cpN = {.name = "create Pod", .clients = N, .total = o.pods - p1,
-                            .base = 0, .cap_ns = 120 * S, .fn = op_create_pod,
+        struct phase cpN = {.name = "create Pod",
+                            .clients = N,
+                            .total = o.pods - p1,
+                            .base = 0,
+                            .cap_ns = 120 * S,
+                            .fn = op_create_pod,
                             .want_code = 201};
-        struct phase cp1 = {.name = "create Pod", .clients = 1, .total = p1,
-                            .base = o.pods - p1, .cap_ns = 30 * S, .fn = op_create_pod,
+        struct phase cp1 = {.name = "create Pod",
+                            .clients = 1,
+                            .total = p1,
+                            .base = o.pods - p1,
+                            .cap_ns = 30 * S,
+                            .fn = op_create_pod,
                             .want_code = 201};
         quiet[1] = quiesce(&conns[0], 30);
         phase_run(&cpN);
@@ -628,24 +648,48 @@ int main(int argc, char **argv)
         long listed = list_count(&conns[0], &has_continue);
 
         /* 5. GET */
-        struct phase g1 = {.name = "GET Job", .clients = 1, .total = 20000, .cap_ns = 8 * S,
-                           .fn = op_get_job, .want_code = 200};
-        struct phase gN = {.name = "GET Job", .clients = N, .total = 100000,
-                           .cap_ns = 10 * S, .fn = op_get_job, .want_code = 200};
+        struct phase g1 = {.name = "GET Job",
+                           .clients = 1,
+                           .total = 20000,
+                           .cap_ns = 8 * S,
+                           .fn = op_get_job,
+                           .want_code = 200};
+        struct phase gN = {.name = "GET Job",
+                           .clients = N,
+                           .total = 100000,
+                           .cap_ns = 10 * S,
+                           .fn = op_get_job,
+                           .want_code = 200};
         phase_run(&g1);
         phase_run(&gN);
 
         /* 6. LIST */
         const char *table = "application/json;as=Table;v=v1;g=meta.k8s.io";
-        struct phase l1 = {.name = "LIST Jobs (JSON)", .clients = 1, .total = 10,
-                           .cap_ns = 20 * S, .fn = op_list_jobs, .want_code = 200};
-        struct phase lN = {.name = "LIST Jobs (JSON)", .clients = N, .total = 2 * (uint64_t)N,
-                           .cap_ns = 30 * S, .fn = op_list_jobs, .want_code = 200};
-        struct phase t1 = {.name = "LIST Jobs (Table)", .clients = 1, .total = 10,
-                           .cap_ns = 20 * S, .fn = op_list_jobs, .want_code = 200,
+        struct phase l1 = {.name = "LIST Jobs (JSON)",
+                           .clients = 1,
+                           .total = 10,
+                           .cap_ns = 20 * S,
+                           .fn = op_list_jobs,
+                           .want_code = 200};
+        struct phase lN = {.name = "LIST Jobs (JSON)",
+                           .clients = N,
+                           .total = 2 * (uint64_t)N,
+                           .cap_ns = 30 * S,
+                           .fn = op_list_jobs,
+                           .want_code = 200};
+        struct phase t1 = {.name = "LIST Jobs (Table)",
+                           .clients = 1,
+                           .total = 10,
+                           .cap_ns = 20 * S,
+                           .fn = op_list_jobs,
+                           .want_code = 200,
                            .accept = table};
-        struct phase tN = {.name = "LIST Jobs (Table)", .clients = N, .total = 2 * (uint64_t)N,
-                           .cap_ns = 30 * S, .fn = op_list_jobs, .want_code = 200,
+        struct phase tN = {.name = "LIST Jobs (Table)",
+                           .clients = N,
+                           .total = 2 * (uint64_t)N,
+                           .cap_ns = 30 * S,
+                           .fn = op_list_jobs,
+                           .want_code = 200,
                            .accept = table};
         phase_run(&l1);
         phase_run(&t1);
@@ -661,8 +705,12 @@ int main(int argc, char **argv)
         pthread_t bgt;
         pthread_create(&bgt, NULL, bg_lister_main, &bg);
         usleep(100 * 1000);
-        struct phase cpm = {.name = "create Pod during Table LISTs", .clients = 1, .total = 300,
-                            .base = o.pods, .cap_ns = 20 * S, .fn = op_create_pod,
+        struct phase cpm = {.name = "create Pod during Table LISTs",
+                            .clients = 1,
+                            .total = 300,
+                            .base = o.pods,
+                            .cap_ns = 20 * S,
+                            .fn = op_create_pod,
                             .want_code = 201};
         phase_run(&cpm);
         atomic_store(&bg.stop, true);
@@ -686,8 +734,8 @@ int main(int argc, char **argv)
                "%.1f s, %d-client Jobs %.1f s, %d-client Pods %.1f s, 1-client Pods %.1f s "
                "(1 s of it is the quiet window itself; 30 s max)\n\n",
                quiet[0], N, quiet[1], N, quiet[2], quiet[3]);
-        printf("| %-40s | %2s | %-22s | %-17s | %-11s | %-4s | %-9s |\n", "metric", "c",
-               "value", "vs /version", "target", "ok?", "srv CPU/op");
+        printf("| %-40s | %2s | %-22s | %-17s | %-11s | %-4s | %-9s |\n", "metric", "c", "value",
+               "vs /version", "target", "ok?", "srv CPU/op");
         printf("|%s|%s|%s|%s|%s|%s|%s|\n", "------------------------------------------", "----",
                "------------------------", "-------------------", "-------------", "------",
                "-----------");

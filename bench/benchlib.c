@@ -4,8 +4,8 @@
  * and its header list are built once, the response buffer keeps its allocation between
  * requests (len reset to 0), and timing uses CLOCK_MONOTONIC around curl_easy_perform().
  */
-#include <ctype.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include "benchlib.h"
 
@@ -23,6 +23,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
         if (buf_append(&c->resp, p, len) < 0)
                 return 0; /* over the cap: curl fails the transfer (CURLE_WRITE_ERROR) */
         return len;
+}
+
+/* libcurl's sockets, opened close-on-exec like every other descriptor here */
+static curl_socket_t open_cloexec(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+        return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
 int bconn_init(struct bconn *c, uint16_t port, size_t body_max)
@@ -43,6 +49,7 @@ int bconn_init(struct bconn *c, uint16_t port, size_t body_max)
         curl_easy_setopt(c->easy, CURLOPT_TIMEOUT, 60L);
         curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT, 10L);
         curl_easy_setopt(c->easy, CURLOPT_PROTOCOLS_STR, "http");
+        curl_easy_setopt(c->easy, CURLOPT_OPENSOCKETFUNCTION, open_cloexec);
         return 0;
 }
 
@@ -197,6 +204,7 @@ int bwatch_run(uint16_t port, const char *path_and_query, atomic_bool *stop,
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_cloexec);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_watch_data);
         curl_easy_setopt(e, CURLOPT_WRITEDATA, &w);
         curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);

@@ -27,10 +27,10 @@
 
 struct bconn {
         CURL *easy;
-        struct curl_slist *hdr_json;  /* Content-Type: application/json */
-        struct buf resp;               /* last response body (capped) */
-        char base[64];                 /* "http://127.0.0.1:PORT" */
-        uint64_t requests;             /* requests this connection sent */
+        struct curl_slist *hdr_json; /* Content-Type: application/json */
+        struct buf resp;             /* last response body (capped) */
+        char base[64];               /* "http://127.0.0.1:PORT" */
+        uint64_t requests;           /* requests this connection sent */
 };
 
 int bconn_init(struct bconn *c, uint16_t port, size_t body_max);

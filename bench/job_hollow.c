@@ -54,15 +54,21 @@ static struct {
         int timeout_s;
         const char *node;
         const char *job;
-} o = {.completions = 10000, .parallelism = 100, .mode = MODE_INDEXED, .bind = true,
-       .workers = 8, .timeout_s = 240, .node = "hollow-0", .job = "hollow"};
+} o = {.completions = 10000,
+       .parallelism = 100,
+       .mode = MODE_INDEXED,
+       .bind = true,
+       .workers = 8,
+       .timeout_s = 240,
+       .node = "hollow-0",
+       .job = "hollow"};
 
 static int64_t deadline;
 static atomic_bool stop_all;
 
 /* ---- counters ---- */
-static atomic_ullong n_node_req, n_bind_ok, n_bind_conflict, n_bind_err, n_status_ok,
-        n_status_err, n_watch_req, n_create_ok, n_create_err;
+static atomic_ullong n_node_req, n_bind_ok, n_bind_conflict, n_bind_err, n_status_ok, n_status_err,
+    n_watch_req, n_create_ok, n_create_err;
 static atomic_long succeeded_seen; /* pods the watch saw reach Succeeded */
 static atomic_long pods_seen;
 static long active_now, active_max; /* under tab_mu */
@@ -174,26 +180,24 @@ static char *status_body(const char *name, json_t *pod)
                 const char *cn = json_string_value(json_object_get(c, "name"));
                 const char *im = json_string_value(json_object_get(c, "image"));
                 json_array_append_new(
-                        cs, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i, s:{s:{s:i, s:s, s:s, "
-                                      "s:s, s:s}}}",
-                                      "name", cn ? cn : "c", "image", im ? im : "", "imageID", "",
-                                      "containerID", "hollow://0", "ready", 0, "started", 0,
-                                      "restartCount", 0, "state", "terminated", "exitCode", 0,
-                                      "reason", "Completed", "startedAt", now, "finishedAt", now,
-                                      "containerID", "hollow://0"));
+                    cs,
+                    json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i, s:{s:{s:i, s:s, s:s, "
+                              "s:s, s:s}}}",
+                              "name", cn ? cn : "c", "image", im ? im : "", "imageID", "",
+                              "containerID", "hollow://0", "ready", 0, "started", 0, "restartCount",
+                              0, "state", "terminated", "exitCode", 0, "reason", "Completed",
+                              "startedAt", now, "finishedAt", now, "containerID", "hollow://0"));
         }
         json_t *conds = json_pack(
-                "[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]",
-                "type", "PodScheduled", "status", "True", "lastTransitionTime", now, "type",
-                "Initialized", "status", "True", "lastTransitionTime", now, "type", "Ready",
-                "status", "False", "reason", "PodCompleted", "lastTransitionTime", now, "type",
-                "ContainersReady", "status", "False", "reason", "PodCompleted",
-                "lastTransitionTime", now);
-        json_t *b = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:o, s:o}}",
-                              "apiVersion", "v1", "kind", "Pod", "metadata", "name", name,
-                              "namespace", "default", "status", "phase", "Succeeded",
-                              "hostIP", "10.0.0.1", "startTime", now, "conditions", conds,
-                              "containerStatuses", cs);
+            "[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]",
+            "type", "PodScheduled", "status", "True", "lastTransitionTime", now, "type",
+            "Initialized", "status", "True", "lastTransitionTime", now, "type", "Ready", "status",
+            "False", "reason", "PodCompleted", "lastTransitionTime", now, "type", "ContainersReady",
+            "status", "False", "reason", "PodCompleted", "lastTransitionTime", now);
+        json_t *b = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:o, s:o}}", "apiVersion",
+                              "v1", "kind", "Pod", "metadata", "name", name, "namespace", "default",
+                              "status", "phase", "Succeeded", "hostIP", "10.0.0.1", "startTime",
+                              now, "conditions", conds, "containerStatuses", cs);
         char *s = json_dumps(b, JSON_COMPACT);
         json_decref(b);
         return s;
@@ -212,8 +216,8 @@ static void *worker_main(void *ud)
                 int code;
                 switch (it.op) {
                 case OP_BIND:
-                        snprintf(path, sizeof(path),
-                                 "/api/v1/namespaces/default/pods/%s/binding", it.name);
+                        snprintf(path, sizeof(path), "/api/v1/namespaces/default/pods/%s/binding",
+                                 it.name);
                         snprintf(body, sizeof(body),
                                  "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{"
                                  "\"name\":\"%s\"},\"target\":{\"kind\":\"Node\",\"name\":\"%s\"}}",
@@ -239,8 +243,8 @@ static void *worker_main(void *ud)
                         } else {
                                 atomic_fetch_add(&n_bind_err, 1);
                                 if (atomic_load(&n_bind_err) <= 3)
-                                        fprintf(stderr, "job_hollow: bind %s: %d %.200s\n",
-                                                it.name, code, c->resp.data ? c->resp.data : "");
+                                        fprintf(stderr, "job_hollow: bind %s: %d %.200s\n", it.name,
+                                                code, c->resp.data ? c->resp.data : "");
                         }
                         break;
                 case OP_STATUS:
@@ -257,12 +261,13 @@ static void *worker_main(void *ud)
                         }
                         break;
                 case OP_CREATE:
-                        snprintf(body, sizeof(body),
-                                 "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{"
-                                 "\"name\":\"%s\",\"labels\":{\"hollow-bench\":\"direct\"}},"
-                                 "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}],"
-                                 "\"restartPolicy\":\"Never\"}}",
-                                 it.name);
+                        snprintf(
+                            body, sizeof(body),
+                            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{"
+                            "\"name\":\"%s\",\"labels\":{\"hollow-bench\":\"direct\"}},"
+                            "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}],"
+                            "\"restartPolicy\":\"Never\"}}",
+                            it.name);
                         code = bconn_request(c, "POST", "/api/v1/namespaces/default/pods", body,
                                              NULL, NULL);
                         if (code == 201)
@@ -310,13 +315,13 @@ static void on_pod_line(void *ud, const char *line, size_t len)
                 return;
         }
         const char *phase =
-                json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
+            json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
         const char *node =
-                json_string_value(json_object_get(json_object_get(pod, "spec"), "nodeName"));
+            json_string_value(json_object_get(json_object_get(pod, "spec"), "nodeName"));
         bool deleting = json_object_get(md, "deletionTimestamp") != NULL;
         bool terminal = phase && (streq(phase, "Succeeded") || streq(phase, "Failed"));
         bool deleted = streq(type, "DELETED");
-        enum op todo = (enum op)-1;
+        enum op todo = (enum op) - 1;
         bool new_success = false;
 
         pthread_mutex_lock(&tab_mu);
@@ -445,8 +450,8 @@ static int list_rv(struct bconn *c, const char *path, char *out, size_t n)
         if (code != 200)
                 return -EIO;
         json_t *j = json_loadb(c->resp.data, c->resp.len, 0, NULL);
-        const char *rv = json_string_value(json_object_get(json_object_get(j, "metadata"),
-                                                           "resourceVersion"));
+        const char *rv =
+            json_string_value(json_object_get(json_object_get(j, "metadata"), "resourceVersion"));
         int r = rv ? 0 : -EIO;
         if (rv)
                 snprintf(out, n, "%s", rv);
@@ -484,16 +489,16 @@ static void usage(void)
 int main(int argc, char **argv)
 {
         static const struct option lo[] = {
-                {"port", required_argument, NULL, 'p'},
-                {"pid", required_argument, NULL, 'P'},
-                {"completions", required_argument, NULL, 'c'},
-                {"parallelism", required_argument, NULL, 'l'},
-                {"mode", required_argument, NULL, 'm'},
-                {"bind", required_argument, NULL, 'b'},
-                {"workers", required_argument, NULL, 'w'},
-                {"timeout-s", required_argument, NULL, 't'},
-                {"node", required_argument, NULL, 'n'},
-                {NULL, 0, NULL, 0},
+            {"port", required_argument, NULL, 'p'},
+            {"pid", required_argument, NULL, 'P'},
+            {"completions", required_argument, NULL, 'c'},
+            {"parallelism", required_argument, NULL, 'l'},
+            {"mode", required_argument, NULL, 'm'},
+            {"bind", required_argument, NULL, 'b'},
+            {"workers", required_argument, NULL, 'w'},
+            {"timeout-s", required_argument, NULL, 't'},
+            {"node", required_argument, NULL, 'n'},
+            {NULL, 0, NULL, 0},
         };
         int ch;
         while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -538,8 +543,7 @@ int main(int argc, char **argv)
         }
         if (!o.port || o.pid <= 0 || o.completions < 1 || o.completions > 1000000 ||
             o.parallelism < 1 || o.parallelism > 100000 || o.workers < 1 ||
-            o.workers > MAX_WORKERS || o.timeout_s < 5 || o.timeout_s > 3600 ||
-            strlen(o.node) > 63)
+            o.workers > MAX_WORKERS || o.timeout_s < 5 || o.timeout_s > 3600 || strlen(o.node) > 63)
                 usage();
         curl_global_init(CURL_GLOBAL_DEFAULT);
         int64_t t_start = mono_ns();
@@ -636,8 +640,8 @@ int main(int argc, char **argv)
                 usleep(20 * 1000);
         }
         int64_t t_end = o.mode == MODE_DIRECT ? t_last_succeeded : jw.t_done;
-        bool finished = o.mode == MODE_DIRECT ? atomic_load(&succeeded_seen) >= o.completions
-                                              : jw.t_done != 0;
+        bool finished =
+            o.mode == MODE_DIRECT ? atomic_load(&succeeded_seen) >= o.completions : jw.t_done != 0;
         if (!finished)
                 t_end = mono_ns();
         double cpu1 = proc_cpu_s(o.pid), self1 = self_cpu_s();
@@ -706,8 +710,7 @@ int main(int argc, char **argv)
                 printf("| %-44s | %-26s | %-16s |\n", "bench-as-controller creates / pod", v, "");
         }
         double cpu = cpu1 - cpu0;
-        snprintf(v, sizeof(v), "%.2f s (%.1f s total)", done ? cpu * 1000 / (double)done : 0,
-                 cpu);
+        snprintf(v, sizeof(v), "%.2f s (%.1f s total)", done ? cpu * 1000 / (double)done : 0, cpu);
         printf("| %-44s | %-26s | %-16s |\n", "server CPU s / 1,000 pods", v, "");
         snprintf(v, sizeof(v), "%.2f s", done ? (self1 - self0) * 1000 / (double)done : 0);
         printf("| %-44s | %-26s | %-16s |\n", "hollow node CPU s / 1,000 pods", v, "");
@@ -729,8 +732,8 @@ int main(int argc, char **argv)
                 /* what the node's request count would allow at the /version rate */
                 double per_pod = (double)(node_req + create_req) / (double)done;
                 snprintf(v, sizeof(v), "%.3f", rate / (version_rps / per_pod));
-                printf("| %-44s | %-26s | %-16s |\n",
-                       "pods/s / (/version req/s / req per pod)", v, "");
+                printf("| %-44s | %-26s | %-16s |\n", "pods/s / (/version req/s / req per pod)", v,
+                       "");
         }
         printf("\nrequests: node %llu register+watch, bind %llu ok / %llu conflict / %llu err, "
                "status %llu ok / %llu err; harness %u (Job create + Job watch)%s\n",
