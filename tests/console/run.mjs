@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, TestNode } from './lib/cluster.mjs';
-import { run } from './lib/harness.mjs';
+import { run, unit } from './lib/harness.mjs';
+import { registerModuleTests } from './modules.test.mjs';
 import { registerTests } from './console.test.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,7 +39,7 @@ try {
     real = await startServer(bin, { agent: true, extra: ['--node-name', 'jobd-node-1'],
       prepare: (data) => execFileSync(path.join(root, 'scripts/build-images.sh'), [path.join(data, 'images')], { stdio: 'ignore' }) });
   } else {
-    console.log('note: no crun/conmon (or not root): the guide Job runs on the test node only');
+    console.log('note: real containers not used (CONSOLE_REAL_AGENT=0, or no crun/conmon, or not root): the guide Job runs on the test node only');
   }
   browser = await chromium.launch({
     executablePath: chromePath, headless: true,
@@ -50,6 +51,7 @@ try {
     ctx.setDefaultTimeout(10000);
     return ctx.newPage();
   };
+  registerModuleTests(unit);
   registerTests({ srv, real, node, noLogs, base: srv.base, newPage, screenshots: process.env.SCREENSHOTS ? path.resolve(root, process.env.SCREENSHOTS) : null, root });
   result = await run({ newPage, artifacts: path.join(here, 'artifacts'), only: process.argv[2] });
 } catch (e) {

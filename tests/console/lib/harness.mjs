@@ -7,6 +7,8 @@ import path from 'node:path';
 
 const tests = [];
 export function test(name, fn) { tests.push({ name, fn }); }
+// a test that needs no browser page
+export function unit(name, fn) { tests.push({ name, fn, noPage: true }); }
 
 export class CheckError extends Error {}
 export function check(cond, what, evidence) {
@@ -33,6 +35,14 @@ export async function run({ newPage, artifacts, only }) {
   for (const t of tests) {
     if (only && !t.name.includes(only)) continue;
     const t0 = Date.now();
+    if (t.noPage) {
+      console.log(`- ${t.name}`);
+      let ok = true;
+      try { await t.fn(); } catch (e) { ok = false; console.log(`  FAIL: ${e instanceof CheckError ? e.message : e.stack}`); }
+      console.log(`  ${ok ? 'ok' : 'FAIL'} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+      if (ok) passed++; else failed++;
+      continue;
+    }
     const page = await newPage();
     const consoleErrors = [];
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
