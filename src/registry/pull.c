@@ -748,7 +748,7 @@ static int do_pull(struct pull *p, json_t *secrets, json_t **ret_record, char *e
                 r = resolve(p, &manifest, top, e1, sizeof(e1));
                 if (r == 0)
                         break;
-                if (r == -ENOENT)
+                if (r == -ENOENT && startswith(e1, "unexpected status")) /* a 404 */
                         snprintf(err, errlen, "failed to resolve reference \"%s\": %s: not found",
                                  p->canon, p->canon);
                 else

@@ -189,7 +189,7 @@ def busybox_layers():
 
 
 class Registry:
-    def __init__(self, name, auth=None, token_realm=None, certfile=None):
+    def __init__(self, name, auth=None, token_realm=None, certfile=None, tls=None):
         self.dir = os.path.join(TMP, "reg-" + name)
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
@@ -202,6 +202,10 @@ class Registry:
         elif auth == "token":
             cfg += ["auth:", "  token:", f"    realm: {token_realm}", "    service: jobd-test",
                     "    issuer: jobd-test-issuer", f"    rootcertbundle: {certfile}"]
+        self.scheme = "http"
+        if tls:
+            cfg += ["  tls:", f"    certificate: {tls[0]}", f"    key: {tls[1]}"]
+            self.scheme = "https"
         with open(os.path.join(self.dir, "config.yml"), "w") as f:
             f.write("\n".join(cfg) + "\n")
         self.proc = None
@@ -213,7 +217,9 @@ class Registry:
 
         def up():
             try:
-                urllib.request.urlopen(f"http://{self.host}/v2/", timeout=2)
+                import ssl
+                ctx = ssl._create_unverified_context()
+                urllib.request.urlopen(f"{self.scheme}://{self.host}/v2/", timeout=2, context=ctx)
                 return True
             except urllib.error.HTTPError as e:
                 return e.code == 401
@@ -284,6 +290,43 @@ def push_raw(layout, ref):
                                  data=blob(mdg))
     req.add_header("Content-Type", manifest["mediaType"])
     urllib.request.urlopen(req, timeout=30).close()
+
+
+def put_manifest(host, repo, ref, body, mt):
+    req = urllib.request.Request(f"http://{host}/v2/{repo}/manifests/{ref}", method="PUT", data=body)
+    req.add_header("Content-Type", mt)
+    urllib.request.urlopen(req, timeout=30).close()
+    return "sha256:" + sha(body)
+
+
+def push_platforms(host, repo, tag, entries, docker=False):
+    """Push an image index (OCI) or manifest list (Docker schema 2) by tag whose entries
+    are (layout, os, arch) images; with docker=True the image manifests are rewritten in
+    Docker schema 2 media types."""
+    dm = {"application/vnd.oci.image.layer.v1.tar+gzip": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+          "application/vnd.oci.image.config.v1+json": "application/vnd.docker.container.image.v1+json"}
+    items = []
+    for layout, os_, arch in entries:
+        push_raw(layout, f"{host}/{repo}:tmp-{arch}")
+        with open(os.path.join(layout, "index.json")) as f:
+            mdg = json.load(f)["manifests"][0]["digest"]
+        with open(os.path.join(layout, "blobs", "sha256", mdg[7:]), "rb") as f:
+            man = json.loads(f.read())
+        mt = "application/vnd.oci.image.manifest.v1+json"
+        if docker:
+            mt = "application/vnd.docker.distribution.manifest.v2+json"
+            man["mediaType"] = mt
+            man["config"]["mediaType"] = dm[man["config"]["mediaType"]]
+            for layer in man["layers"]:
+                layer["mediaType"] = dm[layer["mediaType"]]
+        body = json.dumps(man).encode()
+        dg = put_manifest(host, repo, "sha256:" + sha(body), body, mt)
+        items.append({"mediaType": mt, "digest": dg, "size": len(body),
+                      "platform": {"os": os_, "architecture": arch}})
+    imt = ("application/vnd.docker.distribution.manifest.list.v2+json" if docker
+           else "application/vnd.oci.image.index.v1+json")
+    body = json.dumps({"schemaVersion": 2, "mediaType": imt, "manifests": items}).encode()
+    return put_manifest(host, repo, tag, body, imt)
 
 
 class DataDir:
@@ -650,6 +693,38 @@ def bearer_token_realm():
         ts.httpd.shutdown()
 
 
+@test
+def https_registry():
+    cert, key = os.path.join(TMP, "tls-cert.pem"), os.path.join(TMP, "tls-key.pem")
+    rc, _, err = sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1")
+    check(rc == 0, "test certificate", err)
+    reg = Registry("tls", tls=(cert, key)).start()
+    try:
+        rc, out, err = sh("skopeo", "copy", "--quiet", "--preserve-digests", "--insecure-policy",
+                          "--dest-tls-verify=false", f"oci:{IMG['plain'][0]}:latest",
+                          f"docker://{reg.host}/tls/app:v1")
+        check(rc == 0, "pushed over TLS", err)
+        mirror = (f'mirrors:\n  docker.io:\n    endpoint: ["https://{reg.host}"]\n'
+                  "    disable_default_endpoint: true\n")
+        d = DataDir(mirror)
+        rc, out, err = d.pull("tls/app:v1")
+        check(rc == 1 and "certificate" in err.lower(), "an unknown CA is refused", err)
+        d = DataDir(mirror + f'configs:\n  "{reg.host}":\n    tls:\n      ca_file: {cert}\n')
+        rc, out, err = d.pull("tls/app:v1")
+        check(rc == 0, "HTTPS with the registry's CA from registries.yaml", out + err)
+        d = DataDir(mirror + f'configs:\n  "{reg.host}":\n    tls:\n      insecure_skip_verify: true\n')
+        rc, out, err = d.pull("tls/app:v1")
+        check(rc == 0, "HTTPS with insecure_skip_verify", out + err)
+        d = DataDir()
+        rc, out, err = d.pull(f"{reg.host}/tls/app:v1")
+        check(rc == 0, "a loopback HTTPS registry without configuration (docker's 127.0.0.0/8 rule)",
+              out + err)
+    finally:
+        reg.stop()
+
+
 HOSTILE_DIR = os.path.join(TMP, "host-sentinel")
 
 
@@ -766,6 +841,28 @@ def pull_policies():
     rc, out, err = d.pull("--policy", "Always", dead)
     check(rc == 1 and f'ErrImagePull (event Failed): Failed to pull image "{dead}": ' in err,
           "unreachable registry → ErrImagePull with the kubelet's Failed message", err)
+
+
+@test
+def index_and_manifest_list_choose_linux_amd64():
+    arm = oci_layout("arm", [(tar_bytes([("arch", "file", "arm64\n")]), "gzip")])
+    amd = oci_layout("amd", [(tar_bytes([("arch", "file", "amd64\n")]), "gzip")])
+    d = DataDir(insecure_yaml(PLAIN.host))
+    for docker, repo in ((False, "test/multi-oci"), (True, "test/multi-docker")):
+        top = push_platforms(PLAIN.host, repo, "v1", [(arm[0], "linux", "arm64"),
+                                                      (amd[0], "linux", "amd64")], docker=docker)
+        ref = f"{PLAIN.host}/{repo}:v1"
+        rc, out, err = d.pull(ref)
+        check(rc == 0, f"{repo}: pulled", out + err)
+        rec = d.record(ref)
+        if not check(rec is not None, f"{repo}: record", rec):
+            continue
+        with open(os.path.join(d.layer(rec["layers"][0]), "arch")) as f:
+            check(f.read() == "amd64\n", f"{repo}: the linux/amd64 image was chosen")
+        check(rec["digest"] == top, f"{repo}: the record keeps the index digest (repo digest)", rec)
+    push_platforms(PLAIN.host, "test/arm-only", "v1", [(arm[0], "linux", "arm64")])
+    rc, out, err = d.pull(f"{PLAIN.host}/test/arm-only:v1")
+    check(rc == 1 and "no match for platform" in err, "index without linux/amd64 refused", err)
 
 
 @test
