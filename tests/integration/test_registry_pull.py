@@ -556,6 +556,15 @@ def not_found_and_invalid():
     rc, out, err = d.pull("Perl")
     check(rc == 1 and 'couldn\'t parse image name "Perl": invalid reference format: repository name (library/Perl) must be lowercase' in err,
           "invalid name → InvalidImageName message", err)
+    # more layers than the cap: refused before any layer is fetched
+    layout = oci_layout("many", [(tar_bytes([("x", "file", "x")]), "gzip")])
+    push_raw(layout[0], f"{PLAIN.host}/test/many:one")
+    with open(os.path.join(layout[0], "blobs", "sha256", layout[1][7:])) as f:
+        man = json.load(f)
+    man["layers"] = man["layers"] * 129
+    put_manifest(PLAIN.host, "test/many", "v1", json.dumps(man).encode(), man["mediaType"])
+    rc, out, err = d.pull(f"{PLAIN.host}/test/many:v1")
+    check(rc == 1 and "image has 129 layers (limit 128)" in err, "layer count capped", err)
     port = free_port()  # nothing listens there
     rc, out, err = d.pull(f"127.0.0.1:{port}/x/y:z")
     check(rc == 1 and ("onnect" in err or "refused" in err), "unreachable registry → network error", err)
