@@ -885,8 +885,11 @@ def resume_from_partial_blob():
     part = os.path.join(d.store, "tmp", f"blob-{desc['digest'][7:]}.partial")
     with open(part, "wb") as f:
         f.write(data[: len(data) // 2])
+    n206 = PLAIN.count(f"GET /v2/test/busybox/blobs/{desc['digest']} HTTP/1.1\" 206 {len(data) - len(data) // 2} ")
     rc, out, err = d.pull(f"{PLAIN.host}/test/busybox:v1")
     check(rc == 0, "pull resumes from a partial blob left by an earlier attempt", out + err)
+    check(PLAIN.count(f"GET /v2/test/busybox/blobs/{desc['digest']} HTTP/1.1\" 206 {len(data) - len(data) // 2} ") == n206 + 1,
+          "only the missing half was fetched (a 206 Range response)")
     check(os.path.isfile(os.path.join(d.layer(desc["digest"][7:]), "bin/busybox")), "layer complete")
     check(not os.path.exists(part), "partial removed")
     # a partial with garbage is caught by the digest and dropped
@@ -900,6 +903,69 @@ def resume_from_partial_blob():
     check(not os.path.exists(part2), "bad partial dropped")
     rc, out, err = d2.pull(f"{PLAIN.host}/test/busybox:v1")
     check(rc == 0, "the next attempt starts over and succeeds", out + err)
+
+
+class FlakyProxy:
+    """HTTP proxy to a registry that cuts the first response for each blob after half its
+    body, and records the Range headers it sees: a connection lost mid-layer."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.cut = set()
+        self.ranges = []
+        proxy = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                req = urllib.request.Request(f"http://{proxy.upstream}{self.path}")
+                for k in ("Accept", "Range", "Authorization"):
+                    if self.headers.get(k):
+                        req.add_header(k, self.headers[k])
+                if self.headers.get("Range"):
+                    proxy.ranges.append((self.path, self.headers["Range"]))
+                try:
+                    r = urllib.request.urlopen(req, timeout=30)
+                    code, hdrs, body = r.status, r.headers, r.read()
+                except urllib.error.HTTPError as e:
+                    code, hdrs, body = e.code, e.headers, e.read()
+                self.send_response(code)
+                for k, v in hdrs.items():
+                    if k.lower() not in ("connection", "transfer-encoding"):
+                        self.send_header(k, v)
+                self.end_headers()
+                if "/blobs/" in self.path and code == 200 and self.path not in proxy.cut and len(body) > 1000:
+                    proxy.cut.add(self.path)
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.host = f"127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@test
+def connection_lost_mid_layer_resumes_with_range():
+    proxy = FlakyProxy(PLAIN.host)
+    try:
+        d = DataDir(insecure_yaml(proxy.host))
+        rc, out, err = d.pull(f"{proxy.host}/test/busybox:v1")
+        check(rc == 0, "the pull survives connections cut in the middle of layers", out + err)
+        check(len(proxy.cut) >= 1, "connections were cut", proxy.cut)
+        check(len(proxy.ranges) >= 1 and all(r.startswith("bytes=") for _, r in proxy.ranges),
+              "the rest was asked for with Range requests", proxy.ranges)
+        rec = d.record(f"{proxy.host}/test/busybox:v1")
+        check(rec is not None and os.path.isfile(os.path.join(d.layer(rec["layers"][0]), "bin/busybox")),
+              "the image is complete", rec)
+    finally:
+        proxy.httpd.shutdown()
 
 
 if __name__ == "__main__":
