@@ -73,7 +73,8 @@ static void on_progress(void *ud, const struct registry_progress *p)
                 fprintf(stderr, "\r\033[K%s: resolving", p->ref);
                 break;
         case REGISTRY_DOWNLOADING:
-                fprintf(stderr, "\r\033[K%s: %s / %s %s", p->ref, a, b, rate);
+                fprintf(stderr, "\r\033[K%s: %s / %s %s%s", p->ref, a, b, rate,
+                        p->done >= p->total ? " (unpacking)" : "");
                 break;
         case REGISTRY_LAYER_DONE:
                 fprintf(stderr, "\r\033[K%.19s: pull complete (layer %d/%d)\n", p->digest,
