@@ -33,6 +33,7 @@
 #define MAX_LAYERS 128
 #define MAX_LAYER_BLOB (16ULL << 30)
 #define BLOB_ATTEMPTS 3
+#define REFUSED_TAIL_MAX (64ULL << 20) /* bytes still fetched after a layer was refused */
 
 #define ACCEPT_MANIFESTS                                                                      \
         "application/vnd.oci.image.index.v1+json, "                                            \
@@ -224,12 +225,14 @@ static int dl_feed(struct blob_dl *d, const void *buf, size_t n, bool to_file)
                 }
         }
         EVP_DigestUpdate(d->md, buf, n);
-        /* after a refusal keep downloading (bounded by the descriptor's size) so that the
-         * error names the real cause: corrupt bytes show up as a digest mismatch */
+        /* after a refusal keep downloading so that the error names the real cause
+         * (corrupt bytes show up as a digest mismatch), unless much is left to fetch */
         if (!d->unpack_err) {
                 int r = reg_unpack_write(d->u, buf, n);
                 if (r < 0)
                         d->unpack_err = r;
+        } else if ((uint64_t)d->j->size - d->fed > REFUSED_TAIL_MAX) {
+                return -EBADMSG;
         }
         d->fed += n;
         pthread_mutex_lock(&d->p->mu);
