@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -102,7 +103,9 @@ int mntns_init(char *err, size_t errlen)
         return 0;
 }
 
-int mntns_enter(void)
+#define NO_ASAN __attribute__((no_sanitize("address", "undefined")))
+
+NO_ASAN int mntns_enter(void)
 {
         if (!M.active)
                 return 0;
@@ -132,41 +135,101 @@ static int wait_child(pid_t pid)
         return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
+/* Run fn(arg) in a child that shares our memory until it execs or exits (vfork
+ * semantics): no page-table copy, which matters in a large (sanitizer) process that
+ * spawns a few helpers per container.  fn runs on its own mmap'ed stack and may only
+ * make system calls (no malloc, no locks); its return value is the exit status. */
+struct spawn_job {
+        int (*fn)(void *);
+        void *arg;
+};
+
+NO_ASAN static int spawn_entry(void *p)
+{
+        struct spawn_job *j = p;
+        _exit(j->fn(j->arg) & 0xff);
+}
+
+#define SPAWN_STACK (256 * 1024)
+
+int ns_spawn(int (*fn)(void *), void *arg, pid_t *ret_pid, bool wait)
+{
+        void *stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        if (stack == MAP_FAILED)
+                return -errno;
+        struct spawn_job j = {fn, arg};
+        pid_t pid = clone(spawn_entry, (char *)stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD,
+                          &j);
+        int e = pid < 0 ? -errno : 0;
+        munmap(stack, SPAWN_STACK);
+        if (e < 0)
+                return e;
+        if (ret_pid)
+                *ret_pid = pid;
+        return wait ? wait_child(pid) : 0;
+}
+
+struct mount_args {
+        const char *src, *target, *fstype, *data;
+        unsigned long flags;
+        bool umount;
+};
+
+NO_ASAN static int do_mount(void *p)
+{
+        struct mount_args *a = p;
+        if (mntns_enter() < 0)
+                return EPERM;
+        if (a->umount)
+                return umount2(a->target, MNT_DETACH) < 0 ? errno : 0;
+        if (mount(a->src, a->target, a->fstype, a->flags, a->data) < 0)
+                return errno;
+        /* read-only binds need a remount to take effect */
+        if ((a->flags & MS_BIND) && (a->flags & MS_RDONLY) &&
+            mount(NULL, a->target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+                return errno;
+        return 0;
+}
+
 int mntns_mount(const char *src, const char *target, const char *fstype, unsigned long flags,
                 const char *data)
 {
-        pid_t pid = fork();
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                if (mntns_enter() < 0)
-                        _exit(EPERM);
-                if (mount(src, target, fstype, flags, data) < 0)
-                        _exit(errno & 0xff);
-                /* read-only binds need a remount to take effect */
-                if ((flags & MS_BIND) && (flags & MS_RDONLY) &&
-                    mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
-                        _exit(errno & 0xff);
-                _exit(0);
-        }
-        int r = wait_child(pid);
+        struct mount_args a = {src, target, fstype, data, flags, false};
+        int r = ns_spawn(do_mount, &a, NULL, true);
         return r > 0 ? -r : r;
 }
 
 int mntns_umount(const char *target)
 {
-        pid_t pid = fork();
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                if (mntns_enter() < 0)
-                        _exit(EPERM);
-                if (umount2(target, MNT_DETACH) < 0)
-                        _exit(errno & 0xff);
-                _exit(0);
-        }
-        int r = wait_child(pid);
+        struct mount_args a = {.target = target, .umount = true};
+        int r = ns_spawn(do_mount, &a, NULL, true);
         return r > 0 ? -r : r;
+}
+
+struct exec_args {
+        char *const *argv;
+        int out_fd, devnull;
+};
+
+NO_ASAN static int do_exec(void *p)
+{
+        struct exec_args *a = p;
+        if (mntns_enter() < 0)
+                return 126;
+        dup2(a->devnull, 0);
+        dup2(a->out_fd, 1);
+        dup2(a->out_fd, 2);
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof(dfl));
+        dfl.sa_handler = SIG_DFL;
+        sigaction(SIGPIPE, &dfl, NULL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execv(a->argv[0], a->argv);
+        return 127;
 }
 
 int mntns_exec(char *const argv[], char *out, size_t outlen)
@@ -174,27 +237,17 @@ int mntns_exec(char *const argv[], char *out, size_t outlen)
         int p[2];
         if (pipe2(p, O_CLOEXEC) < 0)
                 return -errno;
-        pid_t pid = fork();
-        if (pid < 0) {
-                close(p[0]);
-                close(p[1]);
-                return -errno;
-        }
-        if (pid == 0) {
-                if (mntns_enter() < 0)
-                        _exit(126);
-                int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-                dup2(devnull, 0);
-                dup2(p[1], 1);
-                dup2(p[1], 2);
-                syscall(SYS_close_range, 3U, ~0U, 0U);
-                sigset_t none;
-                sigemptyset(&none);
-                sigprocmask(SIG_SETMASK, &none, NULL);
-                execvp(argv[0], argv);
-                _exit(127);
-        }
+        int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        struct exec_args a = {argv, p[1], devnull};
+        pid_t pid = -1;
+        int r = ns_spawn(do_exec, &a, &pid, false);
         close(p[1]);
+        if (devnull >= 0)
+                close(devnull);
+        if (r < 0) {
+                close(p[0]);
+                return r;
+        }
         size_t got = 0;
         char sink[4096];
         for (;;) {
@@ -214,33 +267,40 @@ int mntns_exec(char *const argv[], char *out, size_t outlen)
         return wait_child(pid);
 }
 
+struct netns_args {
+        const char *path;
+};
+
+NO_ASAN static int do_netns(void *p)
+{
+        struct netns_args *a = p;
+        if (mntns_enter() < 0)
+                return EPERM;
+        if (unshare(CLONE_NEWNET) < 0)
+                return errno;
+        int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof(ifr));
+        ifr.ifr_name[0] = 'l';
+        ifr.ifr_name[1] = 'o';
+        if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+                return errno;
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+                return errno;
+        if (mount("/proc/self/ns/net", a->path, NULL, MS_BIND, NULL) < 0)
+                return errno;
+        return 0;
+}
+
 int mntns_netns_create(const char *path)
 {
         int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
                 return -errno;
         close(fd);
-        pid_t pid = fork();
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                if (mntns_enter() < 0)
-                        _exit(EPERM);
-                if (unshare(CLONE_NEWNET) < 0)
-                        _exit(errno & 0xff);
-                int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-                struct ifreq ifr = {0};
-                snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-                if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-                        _exit(errno & 0xff);
-                ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-                if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-                        _exit(errno & 0xff);
-                if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0)
-                        _exit(errno & 0xff);
-                _exit(0);
-        }
-        int r = wait_child(pid);
+        struct netns_args a = {path};
+        int r = ns_spawn(do_netns, &a, NULL, true);
         return r > 0 ? -r : r;
 }
 

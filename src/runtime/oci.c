@@ -15,7 +15,9 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -127,6 +129,50 @@ static void oci_release(struct runtime *rt)
         rt->priv = NULL;
 }
 
+#define NO_ASAN __attribute__((no_sanitize("address", "undefined")))
+#define CONMON_STACK (256 * 1024)
+
+struct conmon_args {
+        char *const *argv;
+        char *const *envp;
+        int sync_fd, devnull;
+        void *stack;
+};
+
+/* The grandchild: becomes conmon.  System calls only (it shares our memory). */
+NO_ASAN static int conmon_exec(void *p)
+{
+        struct conmon_args *a = p;
+        dup2(a->devnull, 0);
+        dup2(a->devnull, 1);
+        dup2(a->devnull, 2);
+        dup2(a->sync_fd, 3); /* dup2 clears O_CLOEXEC on the copy */
+        syscall(SYS_close_range, 4U, ~0U, 0U);
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof(dfl));
+        dfl.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < 32; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        sigaction(sig, &dfl, NULL); /* ignored signals survive exec */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execve(a->argv[0], a->argv, a->envp);
+        return 127;
+}
+
+/* The child: enters the runtime's mount namespace, leaves our session, starts the
+ * grandchild and exits, so conmon is nobody's child and survives the agent. */
+NO_ASAN static int conmon_launch(void *p)
+{
+        struct conmon_args *a = p;
+        if (mntns_enter() < 0)
+                return 126;
+        setsid();
+        pid_t g = clone(conmon_exec, (char *)a->stack + CONMON_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+        return g < 0 ? 1 : 0;
+}
+
 static int oci_create(struct runtime *rt, const struct rt_spec *s, char *err, size_t errlen)
 {
         struct oci *o = rt->priv;
@@ -148,39 +194,35 @@ static int oci_create(struct runtime *rt, const struct rt_spec *s, char *err, si
         int sync[2];
         if (pipe2(sync, O_CLOEXEC) < 0)
                 return -errno;
-        pid_t pid = fork();
-        if (pid < 0) {
+        /* the environment conmon gets: ours plus the sync pipe (built here: the child
+         * may not allocate) */
+        extern char **environ;
+        size_t nenv = 0;
+        while (environ[nenv])
+                nenv++;
+        _cleanup_free_ char **envp = xcalloc(nenv + 2, sizeof(char *));
+        size_t k = 0;
+        for (size_t i = 0; i < nenv; i++)
+                if (!startswith(environ[i], "_OCI_"))
+                        envp[k++] = environ[i];
+        envp[k++] = (char *)"_OCI_SYNCPIPE=3";
+        envp[k] = NULL;
+        struct conmon_args a = {.argv = argv, .envp = envp, .sync_fd = sync[1],
+                                .devnull = open("/dev/null", O_RDWR | O_CLOEXEC)};
+        a.stack = mmap(NULL, CONMON_STACK, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        int sr = a.stack == MAP_FAILED ? -ENOMEM : ns_spawn(conmon_launch, &a, NULL, true);
+        if (a.stack != MAP_FAILED)
+                munmap(a.stack, CONMON_STACK);
+        if (a.devnull >= 0)
+                close(a.devnull);
+        if (sr != 0) {
                 close(sync[0]);
                 close(sync[1]);
-                return -errno;
-        }
-        if (pid == 0) {
-                /* child: enter the namespace, detach, fork the real conmon, exit */
-                if (mntns_enter() < 0)
-                        _exit(126);
-                setsid();
-                pid_t g = fork();
-                if (g != 0)
-                        _exit(g < 0 ? 1 : 0);
-                int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-                dup2(devnull, 0);
-                dup2(devnull, 1);
-                dup2(devnull, 2);
-                dup2(sync[1], 3); /* dup2 clears O_CLOEXEC on the copy */
-                syscall(SYS_close_range, 4U, ~0U, 0U);
-                sigset_t none;
-                sigemptyset(&none);
-                sigprocmask(SIG_SETMASK, &none, NULL);
-                for (int sig = 1; sig < 32; sig++)
-                        signal(sig, SIG_DFL);
-                setenv("_OCI_SYNCPIPE", "3", 1);
-                execv(argv[0], argv);
-                _exit(127);
+                snprintf(err, errlen, "cannot start conmon");
+                return sr < 0 ? sr : -EIO;
         }
         close(sync[1]);
-        int st;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-                ;
         /* conmon writes {"data": pid} (or a negative pid and "message") when create ends */
         char buf[4096];
         size_t got = 0;

@@ -79,6 +79,9 @@ int mntns_umount(const char *target);
 /* Run argv inside the namespace; waits; returns the exit status (or negative errno).
  * out/outlen capture stdout+stderr (may be NULL). */
 int mntns_exec(char *const argv[], char *out, size_t outlen);
+/* Run fn(arg) in a vfork-style child (shared memory until exec/exit; fn may only make
+ * system calls).  wait: wait and return its exit status; else *ret_pid is set. */
+int ns_spawn(int (*fn)(void *), void *arg, pid_t *ret_pid, bool wait);
 /* A fresh network namespace with loopback up, pinned at path (inside the namespace). */
 int mntns_netns_create(const char *path);
 int mntns_netns_remove(const char *path);
