@@ -368,7 +368,7 @@ export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
     await page.fill('#label-filter', 'team=nobody');
     await page.waitForSelector('.state-empty');
     await page.fill('#label-filter', '');
-    await waitFor(async () => (await page.locator('#jobs-table tbody tr').count()) === 2, 'both rows back');
+    await waitFor(async () => (await page.locator('tr[data-job="sleepy"], tr[data-job="doomed"]').count()) === 2, 'both rows back');
     // namespace switcher
     await api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } });
     await page.reload();
