@@ -27,6 +27,10 @@ function canRunContainers() {
 
 const t0 = Date.now();
 let srv, real = null, browser, nodes = [];
+// interrupted: take the servers down with us rather than leave them running
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => { for (const s of [srv, real]) if (s) s.proc.kill('SIGKILL'); process.exit(130); });
+}
 let result = { passed: 0, failed: 1 };
 try {
   srv = await startServer(bin);
