@@ -10,16 +10,19 @@
 #include <getopt.h>
 #include <pthread.h>
 #include "base/util.h"
+#include "client/http.h"
 #include "image/store.h"
 #include "registry/registry.h"
 
 static void usage(FILE *f)
 {
-        fputs("usage: jobd image pull [--data-dir DIR] [--secret FILE]... [--policy P] [--quiet] [--stats] REF...\n"
+        fputs("usage: jobd image pull [--data-dir DIR] [--secret FILE]... [--server URL --pod NS/NAME]\n"
+              "                      [--policy P] [--quiet] [--stats] REF...\n"
               "       jobd image prune [--data-dir DIR] [--in-use REF]...\n"
               "pull: fetch images from their registries (or the mirrors configured in\n"
               "      DIR/registries.yaml) into the node's image store; FILE is a Secret\n"
               "      (kubernetes.io/dockerconfigjson or dockercfg) in JSON, or a list of them;\n"
+              "      --pod takes the imagePullSecrets of that pod from the server;\n"
               "      --policy Always|IfNotPresent|Never decides as a kubelet would and prints\n"
               "      its waiting reason and events.\n"
               "prune: remove every image not named with --in-use, and unused layers.\n",
@@ -131,6 +134,35 @@ static int add_secrets(json_t *all, const char *file)
         return 0;
 }
 
+/* The pod's imagePullSecrets, read from the server as the agent reads them. */
+static int add_pod_secrets(json_t *all, const char *server, const char *nsname)
+{
+        const char *slash = strchr(nsname, '/');
+        _cleanup_free_ char *ns = slash ? xstrndup(nsname, (size_t)(slash - nsname)) : xstrdup("default");
+        const char *name = slash ? slash + 1 : nsname;
+        struct hc *c = hc_new(server);
+        _cleanup_free_ char *ens = hc_escape(ns), *ename = hc_escape(name);
+        _cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, ename);
+        struct hresp resp;
+        int r = hc_request(c, "GET", path, NULL, NULL, NULL, &resp);
+        if (r < 0 || resp.code != 200) {
+                fprintf(stderr, "error: cannot read pod %s/%s from %s (%s)\n", ns, name, server,
+                        r < 0 ? strerror(-r) : "HTTP error");
+                hresp_release(&resp);
+                hc_free(c);
+                return -ENOENT;
+        }
+        char warn[1024];
+        json_t *secrets = registry_pod_pull_secrets(c, resp.body, warn, sizeof(warn));
+        if (warn[0])
+                fprintf(stderr, "warning: FailedToRetrieveImagePullSecret: %s\n", warn);
+        json_array_extend(all, secrets);
+        json_decref(secrets);
+        hresp_release(&resp);
+        hc_free(c);
+        return 0;
+}
+
 int registry_cli(int argc, char **argv)
 {
         if (argc < 2) {
@@ -138,7 +170,7 @@ int registry_cli(int argc, char **argv)
                 return 2;
         }
         const char *verb = argv[1];
-        const char *data_dir = "/var/lib/jobd", *policy = NULL;
+        const char *data_dir = "/var/lib/jobd", *policy = NULL, *server = NULL, *pod = NULL;
         bool quiet = false, stats = false;
         _cleanup_json_ json_t *secrets = json_array();
         _cleanup_json_ json_t *inuse = json_array();
@@ -146,6 +178,8 @@ int registry_cli(int argc, char **argv)
                                              {"secret", required_argument, NULL, 's'},
                                              {"in-use", required_argument, NULL, 'u'},
                                              {"policy", required_argument, NULL, 'p'},
+                                             {"server", required_argument, NULL, 'U'},
+                                             {"pod", required_argument, NULL, 'P'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"stats", no_argument, NULL, 'S'},
                                              {"help", no_argument, NULL, 'h'},
@@ -166,6 +200,12 @@ int registry_cli(int argc, char **argv)
                         break;
                 case 'p':
                         policy = optarg;
+                        break;
+                case 'U':
+                        server = optarg;
+                        break;
+                case 'P':
+                        pod = optarg;
                         break;
                 case 'q':
                         quiet = true;
@@ -212,6 +252,12 @@ int registry_cli(int argc, char **argv)
                 usage(stderr);
                 return 2;
         }
+        if (!!server != !!pod) {
+                fprintf(stderr, "error: --server and --pod go together\n");
+                return 2;
+        }
+        if (pod && add_pod_secrets(secrets, server, pod) < 0)
+                return 1;
         struct registry_config *cfg = NULL;
         if (registry_config_load(data_dir, &cfg, err, sizeof(err)) < 0) {
                 fprintf(stderr, "error: %s\n", err);

@@ -139,6 +139,16 @@ int registry_ensure_image(const struct registry_config *cfg, const char *image_d
                           registry_progress_fn progress, void *ud, struct registry_ensure *ret);
 void registry_ensure_release(struct registry_ensure *r);
 
+/* ---- the pod's imagePullSecrets (secrets.c) ---- */
+struct hc;
+/* GET every spec.imagePullSecrets[].name of pod from its namespace through the agent's
+ * API client.  Returns a JSON array of Secret objects (owned, maybe empty) for
+ * registry_pull()/registry_ensure_image().  Secrets that cannot be read are skipped and
+ * warn gets the kubelet's Warning event text (reason "FailedToRetrieveImagePullSecret"):
+ * `Unable to retrieve some image pull secrets (a, b); attempting to pull the image may
+ * not succeed.` — warn[0] == 0 when all were read. */
+json_t *registry_pod_pull_secrets(struct hc *c, json_t *pod, char *warn, size_t warnlen);
+
 /* ---- store maintenance (prune.c) ---- */
 /* Remove every image record whose name is not in in_use (normalised references, may be
  * NULL = nothing in use) and every layer no remaining record references.  Excludes pulls

@@ -30,7 +30,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, check, run, test, wait_for  # noqa: E402
+from harness import ROOT, Server, check, run, test, wait_for  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="jobd-reg-it-")
 BUSYBOX = "/bin/busybox"
@@ -666,6 +666,27 @@ def private_repository_htpasswd():
         d2 = DataDir(insecure_yaml(reg.host))
         rc, out, err = d2.pull("--secret", secret_dockercfg(reg.host, "alice", "wonderland"), ref)
         check(rc == 0, "pulled with a kubernetes.io/dockercfg imagePullSecret", out + err)
+        # the pod's imagePullSecrets, read from a real jobd server as the agent reads them
+        srv = Server("--disable-agent").start()
+        try:
+            with open(secret_dockerconfigjson(reg.host, "alice", "wonderland")) as f:
+                sec = json.load(f)
+            code, body, _ = srv.api("POST", "/api/v1/namespaces/default/secrets", sec)
+            check(code == 201, "secret created", body)
+            code, body, _ = srv.api("POST", "/api/v1/namespaces/default/pods", {
+                "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "private-pod"},
+                "spec": {"imagePullSecrets": [{"name": "gone"}, {"name": "regcred"}],
+                         "containers": [{"name": "c", "image": ref}]}})
+            check(code == 201, "pod created", body)
+            d4 = DataDir(insecure_yaml(reg.host))
+            rc, out, err = d4.pull("--server", f"http://127.0.0.1:{srv.port}", "--pod",
+                                   "default/private-pod", ref)
+            check(rc == 0, "pulled with the pod's imagePullSecrets from the API", out + err)
+            check("FailedToRetrieveImagePullSecret: Unable to retrieve some image pull secrets (gone); "
+                  "attempting to pull the image may not succeed." in err,
+                  "the kubelet's warning for the missing secret", err)
+        finally:
+            srv.cleanup()
         # credentials from registries.yaml
         d3 = DataDir(insecure_yaml(reg.host) + "    auth:\n      username: alice\n      password: wonderland\n")
         rc, out, err = d3.pull(ref)
