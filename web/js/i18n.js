@@ -5,7 +5,7 @@
 const zh = {
   console: '控制台', namespace: '命名空间', switchLanguage: '切换语言 / Switch language', skipToContent: '跳到主要内容',
   jobs: 'Job', jobsIn: '命名空间 {ns} 中的 Job', new: '新建', add: '添加', delete: '删除', cancel: '取消', retry: '重试',
-  yes: '是', no: '否', loading: '加载中…', loadFailed: '加载失败：{msg}', nJobs: '共 {n} 个',
+  yes: '是', no: '否', watchBroken: '与服务器的实时连接中断，正在重连（{msg}）；下面是最后看到的状态。', loading: '加载中…', loadFailed: '加载失败：{msg}', nJobs: '共 {n} 个',
   labelFilter: '按标签过滤', labelFilterHelp: '标签选择器，例如 app=web,tier!=db 或 env in (prod,qa)',
   noJobs: '命名空间 {ns} 中还没有 Job。', noJobsMatch: '没有与 “{sel}” 匹配的 Job。',
   'col.name': '名称', 'col.status': '状态', 'col.completions': '完成数', 'col.activeFailed': '运行中/失败',
@@ -125,7 +125,7 @@ const zh = {
 const en = {
   console: 'console', namespace: 'Namespace', switchLanguage: 'Switch language / 切换语言', skipToContent: 'Skip to content',
   jobs: 'Jobs', jobsIn: 'Jobs in namespace {ns}', new: 'Create', add: 'Add', delete: 'Delete', cancel: 'Cancel', retry: 'Retry',
-  yes: 'Yes', no: 'No', loading: 'Loading…', loadFailed: 'Could not load: {msg}', nJobs: '{n} total',
+  yes: 'Yes', no: 'No', watchBroken: 'Lost the live connection to the server; reconnecting ({msg}). Below is the last state seen.', loading: 'Loading…', loadFailed: 'Could not load: {msg}', nJobs: '{n} total',
   labelFilter: 'Filter by label', labelFilterHelp: 'A label selector, e.g. app=web,tier!=db or env in (prod,qa)',
   noJobs: 'No Jobs in namespace {ns} yet.', noJobsMatch: 'No Jobs match “{sel}”.',
   'col.name': 'Name', 'col.status': 'Status', 'col.completions': 'Completions', 'col.activeFailed': 'Active / failed',

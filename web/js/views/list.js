@@ -30,6 +30,7 @@ export function render(root, { ns, query }) {
   let jobs = [];
   let state = 'loading';
   let lastError = null;
+  let stale = null;   // the watch broke after data was shown: say so while it reconnects
 
   const filter = h('input', { id: 'label-filter', type: 'search', value: selector, placeholder: 'app=web,tier!=db',
                               spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'label-filter-help' });
@@ -58,6 +59,7 @@ export function render(root, { ns, query }) {
 
   function paintInner() {
     clear(body);
+    if (stale && state === 'ready') body.append(h('p', { class: 'stale', role: 'status' }, t('watchBroken', { msg: stale })));
     if (state === 'loading') { body.append(loading(t('loading'))); return; }
     if (state === 'error' && !jobs.length) {
       body.append(errorBox(t('loadFailed', { msg: lastError.message }),
@@ -93,9 +95,11 @@ export function render(root, { ns, query }) {
   function start() {
     if (lw) lw.stop();
     state = 'loading'; jobs = []; paint();
-    lw = new ListWatch(paths.jobs(ns), { labelSelector: selector || undefined }, (items) => {
-      jobs = items; state = 'ready'; paint();
-    }, (e) => { lastError = e; state = lw && lw.loaded ? 'ready' : 'error'; paint(); });
+    lw = new ListWatch(paths.jobs(ns), { labelSelector: selector || undefined }, (items, ev) => {
+      jobs = items; state = 'ready';
+      if (ev.type === 'LIST') stale = null;
+      paint();
+    }, (e) => { lastError = e; state = lw && lw.loaded ? 'ready' : 'error'; if (state === 'ready') stale = e.message; paint(); });
   }
 
   let debounce;
