@@ -752,11 +752,15 @@ static int do_pull(struct pull *p, json_t *secrets, json_t **ret_record, char *e
                 if (r == 0)
                         break;
                 if (r == -ENOENT && startswith(e1, "unexpected status")) /* a 404 */
-                        snprintf(err, errlen, "failed to resolve reference \"%s\": %s: not found",
-                                 p->canon, p->canon);
+                        snprintf(err, errlen,
+                                 "failed to pull and unpack image \"%s\": failed to resolve "
+                                 "reference \"%s\": %s: not found",
+                                 p->canon, p->canon, p->canon);
                 else
-                        snprintf(err, errlen, "failed to resolve reference \"%s\": %s", p->canon,
-                                 e1);
+                        snprintf(err, errlen,
+                                 "failed to pull and unpack image \"%s\": failed to resolve "
+                                 "reference \"%s\": %s",
+                                 p->canon, p->canon, e1);
                 log_debug("registry: %s on %s: %s", p->canon, eps[i].base, e1);
                 reg_session_free(p->sess);
                 p->sess = NULL;

@@ -427,3 +427,58 @@ TEST(pulled_event)
         CHECK_STR(out, "Successfully pulled image \"x\" in 523ms (1m2s including waiting). "
                        "Image size: 1 bytes.");
 }
+
+/* Hostile bytes must never crash the parsers (this runs under ASan + UBSan in the suite):
+ * random references, and tar streams made of valid headers with random mutations. */
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static uint32_t rnd32(void)
+{
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        return (uint32_t)rng;
+}
+
+TEST(robust_random_inputs)
+{
+        const char alphabet[] = "abcAZ09:/@._-[]%sha256:0123456789abcdef";
+        for (int i = 0; i < 20000; i++) {
+                char s[96];
+                size_t n = rnd32() % (sizeof(s) - 1);
+                for (size_t k = 0; k < n; k++)
+                        s[k] = alphabet[rnd32() % (sizeof(alphabet) - 1)];
+                s[n] = 0;
+                struct registry_ref r;
+                char err[512];
+                if (registry_ref_parse(s, &r, err, sizeof(err)) == 0) {
+                        /* whatever parses must round-trip to itself */
+                        char *canon = registry_ref_string(&r);
+                        struct registry_ref r2;
+                        CHECK_INT(registry_ref_parse(canon, &r2, err, sizeof(err)), 0);
+                        char *again = registry_ref_string(&r2);
+                        CHECK_STR(again, canon);
+                        free(again);
+                        free(canon);
+                        registry_ref_release(&r2);
+                        registry_ref_release(&r);
+                }
+        }
+        for (int i = 0; i < 3000; i++) {
+                struct buf b;
+                buf_init(&b, 0);
+                tar_hdr(&b, "etc/", '5', NULL, 0, NULL);
+                tar_hdr(&b, "etc/passwd", '0', NULL, 10, "root:x:0:0");
+                pax(&b, "path", "usr/x");
+                tar_hdr(&b, "y", '0', NULL, 1, "y");
+                for (int m = 0; m < 8; m++)
+                        b.data[rnd32() % b.len] = (char)rnd32();
+                struct reg_guard g;
+                reg_guard_init(&g, 1u << 20);
+                size_t piece = 1 + rnd32() % 700;
+                for (size_t off = 0; off < b.len; off += piece)
+                        if (reg_guard_feed(&g, b.data + off, b.len - off < piece ? b.len - off : piece) < 0)
+                                break;
+                reg_guard_release(&g);
+                buf_release(&b);
+        }
+}
