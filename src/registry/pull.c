@@ -96,10 +96,17 @@ static bool is_loopback(const char *host)
                startswith(host, "[::1]");
 }
 
+int registry_store_lock(const char *image_dir, bool exclusive)
+{
+        return reg_store_lock(image_dir, exclusive);
+}
+
 int reg_store_lock(const char *image_dir, bool exclusive)
 {
         _cleanup_free_ char *p = xasprintf("%s/registry.lock", image_dir);
         int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 && errno == ENOENT && mkdir_p(image_dir, 0755) == 0)
+                fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0)
                 return -errno;
         while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {

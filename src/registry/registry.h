@@ -156,6 +156,12 @@ json_t *registry_pod_pull_secrets(struct hc *c, json_t *pod, char *warn, size_t 
 int registry_prune(const char *image_dir, const char *const *in_use, size_t n_in_use,
                    json_t **ret_removed, char *err, size_t errlen);
 
+/* The store lock: pulls hold it shared from their first layer to their record, prune
+ * holds it exclusively.  image_remove()/image_import() (src/image/store.c) garbage-
+ * collect or create layers too: taking it exclusively around them makes them safe
+ * against concurrent pulls.  Returns an fd (close it to unlock) or a negative errno. */
+int registry_store_lock(const char *image_dir, bool exclusive);
+
 /* `jobd image pull|prune ...`: argv[0] is "image" (as agent_image_cli), argv[1] the verb:
  *   pull [--data-dir D] [--secret FILE.json]... [--quiet] REF...  (several REFs in parallel)
  *   prune [--data-dir D] [--in-use REF]...
