@@ -441,7 +441,7 @@ static void cleanup_orphans(json_t *live_uids)
                 if (de->d_name[0] == '.' || json_object_get(live_uids, de->d_name))
                         continue;
                 _cleanup_free_ char *dir = xasprintf("%s/%s", A.pods_dir, de->d_name);
-                _cleanup_free_ char *cp = xasprintf("%s/checkpoint.json", dir);
+                _cleanup_free_ char *cp = xasprintf("%s/_checkpoint.json", dir);
                 char err[128];
                 struct buf b;
                 buf_init(&b, 4u << 20);

@@ -12,6 +12,11 @@
  * and learns the exit codes of those that ended meanwhile (conmon's exit files).
  * Deletion: SIGTERM, SIGKILL after the grace period, final status, removal of
  * containers, rootfs, volumes, network namespace and logs, then DELETE with grace 0.
+ *
+ * Layout of <data>/agent/pods/<uid>/: <container>/<restartCount>.log (CRI logs), and the
+ * agent's own entries, all starting with "_" so no container name (a DNS label) can
+ * collide: _containers/<id>/ (bundle, rootfs, overlay dirs), _volumes/<name>/, _hosts,
+ * _resolv.conf, _hostname, _checkpoint.json.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -86,13 +91,13 @@ static void checkpoint_save(struct pod *p)
         if (p->message)
                 jset_str(ck, "message", p->message);
         _cleanup_free_ char *s = jdump(ck);
-        _cleanup_free_ char *path = xasprintf("%s/checkpoint.json", p->dir);
+        _cleanup_free_ char *path = xasprintf("%s/_checkpoint.json", p->dir);
         write_file_at(path, s, strlen(s), 0600);
 }
 
 static json_t *checkpoint_load(struct pod *p)
 {
-        _cleanup_free_ char *path = xasprintf("%s/checkpoint.json", p->dir);
+        _cleanup_free_ char *path = xasprintf("%s/_checkpoint.json", p->dir);
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return NULL;
@@ -473,7 +478,7 @@ static json_t *vol_paths_cache(struct pod *p)
                 if (jget(v, "hostPath"))
                         json_object_set_new(paths, name, json_string(jstr(v, "hostPath.path")));
                 else {
-                        char *d = xasprintf("%s/volumes/%s", p->dir, name);
+                        char *d = xasprintf("%s/_volumes/%s", p->dir, name);
                         json_object_set_new(paths, name, json_string(d));
                         free(d);
                 }
@@ -531,7 +536,7 @@ static int sandbox_setup(struct pod *p, char *err, size_t errlen)
                                 e = buf_puts(&b, "\n");
                 }
         }
-        _cleanup_free_ char *hp = xasprintf("%s/etc-hosts", p->dir);
+        _cleanup_free_ char *hp = xasprintf("%s/_hosts", p->dir);
         write_file_at(hp, b.data ?: "", b.len, 0644);
         buf_release(&b);
         /* resolv.conf: the node's (no cluster DNS yet) */
@@ -544,10 +549,10 @@ static int sandbox_setup(struct pod *p, char *err, size_t errlen)
                         break;
         if (fd >= 0)
                 close(fd);
-        _cleanup_free_ char *rp = xasprintf("%s/resolv.conf", p->dir);
+        _cleanup_free_ char *rp = xasprintf("%s/_resolv.conf", p->dir);
         write_file_at(rp, b.data ?: "", b.len, 0644);
         buf_release(&b);
-        _cleanup_free_ char *hn = xasprintf("%s/hostname", p->dir);
+        _cleanup_free_ char *hn = xasprintf("%s/_hostname", p->dir);
         _cleanup_free_ char *hline = xasprintf("%s\n", host);
         write_file_at(hn, hline, strlen(hline), 0644);
 
@@ -587,7 +592,7 @@ static void release_attempt(struct pod *p, struct ctr *c, const char *id)
         if (!id)
                 return;
         A.rt->ops->remove(A.rt, id);
-        _cleanup_free_ char *bd = xasprintf("%s/containers/%s", p->dir, id);
+        _cleanup_free_ char *bd = xasprintf("%s/_containers/%s", p->dir, id);
         _cleanup_free_ char *mnt = xasprintf("%s/rootfs", bd);
         if (mntns_active())
                 mntns_umount(mnt);
@@ -686,9 +691,9 @@ static int attempt_fail(struct pod *p, struct ctr *c, const char *waiting_reason
 
 static json_t *etc_mounts(struct pod *p)
 {
-        _cleanup_free_ char *hosts = xasprintf("%s/etc-hosts", p->dir);
-        _cleanup_free_ char *resolv = xasprintf("%s/resolv.conf", p->dir);
-        _cleanup_free_ char *hn = xasprintf("%s/hostname", p->dir);
+        _cleanup_free_ char *hosts = xasprintf("%s/_hosts", p->dir);
+        _cleanup_free_ char *resolv = xasprintf("%s/_resolv.conf", p->dir);
+        _cleanup_free_ char *hn = xasprintf("%s/_hostname", p->dir);
         return json_pack("[{s:s, s:s, s:s, s:[s,s]}, {s:s, s:s, s:s, s:[s,s]}, {s:s, s:s, s:s, s:[s,s]}]",
                          "destination", "/etc/hosts", "type", "bind", "source", hosts, "options",
                          "rbind", "rprivate", "destination", "/etc/resolv.conf", "type", "bind",
@@ -850,7 +855,7 @@ static int start_container(struct pod *p, struct ctr *c)
         for (size_t i = 0; i < sizeof(rb); i++)
                 snprintf(id + 2 * i, 3, "%02x", rb[i]);
         int attempt = c->ever_started ? c->restart_count + 1 : 0;
-        _cleanup_free_ char *bundle = xasprintf("%s/containers/%s", p->dir, id);
+        _cleanup_free_ char *bundle = xasprintf("%s/_containers/%s", p->dir, id);
         _cleanup_free_ char *rootfs = xasprintf("%s/rootfs", bundle);
         int r;
         if ((r = mkdir_p(rootfs, 0755)) < 0)
@@ -1292,6 +1297,8 @@ void pod_worker_spawn(struct pod *p)
         pthread_attr_t at;
         pthread_attr_init(&at);
         pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+        /* finished pods keep their (sleeping) worker until deleted: keep stacks small */
+        pthread_attr_setstacksize(&at, 2u << 20);
         if (pthread_create(&t, &at, pod_main, p) != 0)
                 log_error("agent: cannot start a worker for pod %s/%s", p->ns, p->name);
         pthread_attr_destroy(&at);

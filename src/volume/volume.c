@@ -424,7 +424,7 @@ int volumes_setup(json_t *pod, const char *pod_dir, vol_get_fn get, json_t **ret
         json_array_foreach(jget(pod, "spec.volumes"), i, v)
         {
                 const char *name = jstr(v, "name") ?: "";
-                _cleanup_free_ char *dir = xasprintf("%s/volumes/%s", pod_dir, name);
+                _cleanup_free_ char *dir = xasprintf("%s/_volumes/%s", pod_dir, name);
                 if (jget(v, "hostPath")) {
                         if ((r = hostpath_check(jget(v, "hostPath"), err, errlen)) < 0)
                                 break;
@@ -550,12 +550,12 @@ void volumes_teardown(json_t *pod, const char *pod_dir)
         {
                 if (jget(v, "hostPath"))
                         continue;
-                _cleanup_free_ char *dir = xasprintf("%s/volumes/%s", pod_dir, jstr(v, "name") ?: "");
+                _cleanup_free_ char *dir = xasprintf("%s/_volumes/%s", pod_dir, jstr(v, "name") ?: "");
                 if (mntns_active())
                         mntns_umount(dir);
                 rm_rf(dir);
         }
-        _cleanup_free_ char *vd = xasprintf("%s/volumes", pod_dir);
+        _cleanup_free_ char *vd = xasprintf("%s/_volumes", pod_dir);
         rm_rf(vd);
 }
 

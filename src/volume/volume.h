@@ -8,7 +8,7 @@
 /* Fetch a namespaced object (plural "configmaps"/"secrets"); *ret_code = HTTP status. */
 typedef json_t *(*vol_get_fn)(const char *plural, const char *ns, const char *name, int *ret_code);
 
-/* Set up every volume of the pod under pod_dir/volumes; *ret_paths maps volume name →
+/* Set up every volume of the pod under pod_dir/_volumes (a name no container can have); *ret_paths maps volume name →
  * host path.  Errors carry kubelet's message ("configmap \"x\" not found"). */
 int volumes_setup(json_t *pod, const char *pod_dir, vol_get_fn get, json_t **ret_paths,
                   char *err, size_t errlen);

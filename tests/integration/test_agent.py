@@ -254,6 +254,35 @@ def agent_sigkill_keeps_containers_and_accounting():
 
 
 @test
+def runc_runtime_runs_pods():
+    if not shutil.which("runc"):
+        return
+    r = Server("--runtime", "runc", "--node-name", "node-r")
+    os.makedirs(os.path.join(r.data_dir, "images"), exist_ok=True)
+    shutil.copy(os.path.join(IMAGES, "busybox.tar"), os.path.join(r.data_dir, "images"))
+    r.start()
+    try:
+        rc, out, err = r.kubectl("run", "viarunc", "--image=busybox", "--image-pull-policy=IfNotPresent",
+                                 "--restart=Never", "--", "sh", "-c", "echo runc here; exit 4")
+        check(rc == 0, "run a pod on runc", out + err)
+
+        def done():
+            code, body, _ = r.api("GET", "/api/v1/namespaces/default/pods/viarunc")
+            return body if code == 200 and body.get("status", {}).get("phase") == "Failed" else None
+        p = wait_for(done, "runc pod Failed", timeout=60)
+        t = ((p or {}).get("status", {}).get("containerStatuses") or [{}])[0].get("state", {})
+        check(t.get("terminated", {}).get("exitCode") == 4, "runc exit code 4", t)
+        check(t.get("terminated", {}).get("containerID", "").startswith("runc://"), "runc containerID", t)
+        rc, out, err = r.kubectl("logs", "viarunc")
+        check(out == "runc here\n", "runc logs", out + err)
+        r.kubectl("delete", "pod", "viarunc")
+        wait_for(lambda: not os.listdir(os.path.join(r.data_dir, "agent", "pods")), "runc pod cleaned")
+        check(r.stop() == 0, "runc server exits cleanly", r.logtext()[-3000:])
+    finally:
+        r.cleanup()
+
+
+@test
 def cleanup_everything():
     rc, out, err = kubectl("delete", "jobs", "--all", timeout=60)
     kubectl("delete", "pods", "--all", "--grace-period=1", timeout=60)
