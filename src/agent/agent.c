@@ -485,9 +485,8 @@ static void cleanup_orphans(json_t *live_uids)
 
 static int watch_cb(void *ud, const char *type, json_t *obj)
 {
-        if (streq(type, "BOOKMARK"))
-                return 0;
-        pod_upsert(obj, streq(type, "DELETED"));
+        if (!streq(type, "BOOKMARK"))
+                pod_upsert(obj, streq(type, "DELETED"));
         const char *rv = jstr(obj, "metadata.resourceVersion");
         if (rv) {
                 char **last = ud;

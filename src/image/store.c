@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include "base/buf.h"
 #include "base/log.h"
@@ -126,6 +127,27 @@ static int write_json_atomic(const char *path, json_t *j)
         if (r == 0 && rename(tmp, path) < 0)
                 r = -errno;
         return r;
+}
+
+/* The store lock shared with registry pulls (src/registry): an flock on
+ * <dir>/registry.lock.  Pulls hold it shared while they unpack and record; import and
+ * remove create and garbage-collect layers, so they hold it exclusively. */
+static int store_lock(const char *dir)
+{
+        _cleanup_free_ char *p = xasprintf("%s/registry.lock", dir);
+        int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 && errno == ENOENT && mkdir_p(dir, 0755) == 0)
+                fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return -errno;
+        while (flock(fd, LOCK_EX) < 0) {
+                if (errno != EINTR) {
+                        int e = -errno;
+                        close(fd);
+                        return e;
+                }
+        }
+        return fd;
 }
 
 char *image_layer_path(const char *dir, const char *hex)
@@ -417,6 +439,9 @@ int image_import(const char *dir, const char *path, const char *name, json_t **r
         *ret_names = NULL;
         err[0] = 0;
         int r = ensure_dirs(dir);
+        _cleanup_close_ int lock = r == 0 ? store_lock(dir) : -1;
+        if (r == 0 && lock < 0)
+                r = lock;
         if (r < 0) {
                 snprintf(err, errlen, "cannot create the image store in %s: %s", dir, strerror(-r));
                 return r;
@@ -515,6 +540,9 @@ int image_remove(const char *dir, const char *ref)
         char h[65];
         sha256_str(norm, h);
         _cleanup_free_ char *path = xasprintf("%s/refs/%s.json", dir, h);
+        _cleanup_close_ int lock = store_lock(dir);
+        if (lock < 0)
+                return lock;
         if (unlink(path) < 0)
                 return -errno;
         /* garbage-collect layers no image refers to any more */
