@@ -27,8 +27,8 @@
  * needed.
  *   5. get       one Job by name (random among the preloaded), 1 and N clients
  *   6. list      all Jobs as JSON and as a meta.k8s.io Table, 1 and N clients
- *   7. mixed     1-client Pod creates while another client LISTs Jobs as a Table in a loop:
- *                shows whether a long LIST stalls writers (300 extra Pods)
+ *   7. mixed     1-client Pod creates (5 s, at most 3,000 extra Pods) while another client
+ *                LISTs Jobs as a Table in a loop: shows whether a long LIST stalls writers
  *
  * Every figure is printed next to the same-run /version figure at the same concurrency
  * (throughput as a fraction of it, latency as a multiple of it) and, where issue 2 sets
@@ -707,9 +707,9 @@ int main(int argc, char **argv)
         usleep(100 * 1000);
         struct phase cpm = {.name = "create Pod during Table LISTs",
                             .clients = 1,
-                            .total = 300,
+                            .total = 3000,
                             .base = o.pods,
-                            .cap_ns = 20 * S,
+                            .cap_ns = 5 * S,
                             .fn = op_create_pod,
                             .want_code = 201};
         phase_run(&cpm);
@@ -754,6 +754,16 @@ int main(int argc, char **argv)
         report_list("LIST all Jobs, Table", &t1, &v1);
         report_list("LIST all Jobs, Table", &tN, &vN);
         report_phase("create Pod w/ Table LIST loop", &cpm, &v1, NULL, 0, NULL, 0);
+        {
+                /* the few creates that waited for a LIST hide above p99: show them */
+                size_t slow = 0;
+                for (size_t i = 0; i < cpm.lat.n; i++)
+                        slow += cpm.lat.v[i] > 50 * 1000000LL;
+                char v[96];
+                snprintf(v, sizeof(v), "%.1f ms; %zu of %zu > 50 ms", lat_pct_ms(&cpm.lat, 1.0),
+                         slow, cpm.lat.n);
+                row("create Pod w/ Table LIST loop max", 1, v, "", "", "", "");
+        }
         char v[96], r[96];
         snprintf(v, sizeof(v), "%.1f MB", (double)rss_preload / 1024);
         fmt_ratio(r, sizeof(r), (double)rss_preload, (double)rss_idle);

@@ -14,7 +14,7 @@
 #   JOBD_BENCH_SERVER_FLAGS="..." extra `jobd server` flags (e.g. --job-sync-period 100)
 #   JOBD_BENCH_NOBUILD=1  use the existing binaries
 #
-# Bounded: each job_hollow run stops itself (--timeout-s, default 120 here) and runs
+# Bounded: each job_hollow run stops itself (--timeout-s, default 200 here) and runs
 # under timeout(1); servers get SIGTERM (then SIGKILL) on every exit path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,7 +88,7 @@ for mode in ${JOBD_BENCH_MODES:-direct indexed}; do
         echo "== mode $mode: server pid $pid port $port"
         r=0
         timeout 400 "$tmp/job_hollow" --port "$port" --pid "$pid" --mode "$mode" \
-                --timeout-s 120 "$@" || r=$?
+                --timeout-s 200 "$@" || r=$?
         if [ "$r" = 3 ]; then
                 echo "NOTE: the Job controller is not wired into this server build yet; only the"
                 echo "      direct mode (hollow node + API path) could be measured."
