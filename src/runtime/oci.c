@@ -7,6 +7,9 @@
  * nobody's child: killing the agent never touches it, and a restarted agent reads the same
  * exit files.  Creation completes when conmon reports the container pid on the sync pipe.
  *
+ * Each container's log file is capped at 100 MiB (conmon truncates and goes on), so a
+ * chatty container cannot fill the node's disk.
+ *
  * Exits are noticed through inotify on the exits directory (no polling).  Killing sends
  * the signal straight to the container's init pid (from the runtime's pid file): cheaper
  * than exec'ing the runtime, and SIGKILL to a pid-namespace init kills the whole container.
@@ -189,7 +192,7 @@ static int oci_create(struct runtime *rt, const struct rt_spec *s, char *err, si
                         (char *)s->id, "-n", (char *)s->id, "-r", o->runtime_path, "-b",
                         (char *)s->bundle, "-p", pidfile, "-P", cpidfile, "-l", logarg,
                         "--exit-dir", o->exit_dir, "--socket-dir-path", o->sock_dir,
-                        "--persist-dir", (char *)s->bundle, "--log-level", "error", "--sync",
+                        "--persist-dir", (char *)s->bundle, "--log-level", "error", "--log-size-max", "104857600", "--sync",
                         NULL};
         int sync[2];
         if (pipe2(sync, O_CLOEXEC) < 0)
