@@ -398,6 +398,45 @@ export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
     await api('DELETE', `/apis/batch/v1/namespaces/${NS}/jobs/nolog`, { propagationPolicy: 'Background' });
   });
 
+  test('no WCAG 2 A/AA violations (axe-core) on the list, form, details and logs', async (page) => {
+    await api('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'a11y', labels: { team: 'qa' } },
+      spec: { completions: 2, parallelism: 2, template: { metadata: { labels: { team: 'qa' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } });
+    const pages = [
+      ['list', jobs, '#jobs-table'],
+      ['form', `${base}/console/ns/${NS}/create`, '[data-path="name"]'],
+      ['details', `${jobs}/a11y`, '.info'],
+      ['pods', `${jobs}/a11y?tab=pods`, '#pods-table'],
+      ['events', `${jobs}/a11y?tab=events`, '#events-table'],
+      ['logs', `${jobs}/a11y?tab=logs`, '#log-output'],
+      ['yaml', `${jobs}/a11y?tab=yaml`, '#job-yaml'],
+    ];
+    const problems = [];
+    for (const [name, url, sel] of pages) {
+      await page.goto(url);
+      await page.waitForSelector(sel);
+      if (name === 'form') { await page.click('details.advanced > summary'); await page.click('#toggle-advanced'); }
+      for (const v of await axeViolations(page)) problems.push(`${name}: ${v}`);
+      if (name === 'form') {   // with every error on show
+        await page.click('#submit');
+        await page.waitForSelector('.has-error');
+        for (const v of await axeViolations(page)) problems.push(`form with errors: ${v}`);
+      }
+      if (name === 'details') {   // the delete dialog, in English too
+        await page.click('#delete-job');
+        await page.waitForSelector('dialog[open]');
+        for (const v of await axeViolations(page)) problems.push(`delete dialog: ${v}`);
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('dialog[open]', { state: 'detached' });
+        await page.click('#lang-toggle');
+        await page.waitForFunction(() => document.documentElement.lang === 'en');
+        for (const v of await axeViolations(page)) problems.push(`details (en): ${v}`);
+        await page.click('#lang-toggle');
+      }
+    }
+    check(problems.length === 0, 'axe finds nothing', problems.join('\n'));
+    await api('DELETE', `/apis/batch/v1/namespaces/${NS}/jobs/a11y`, { propagationPolicy: 'Background' });
+  });
+
   test('English, and everything reachable from the keyboard', async (page) => {
     await page.goto(jobs);
     await page.waitForSelector('.list-body');
@@ -424,6 +463,16 @@ export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
     await page.reload();
     await page.waitForSelector(field('name'));
     check(await page.evaluate(() => document.documentElement.lang) === 'en', 'language remembered');
+  });
+}
+
+// axe-core (npm, test time only) checks each page against WCAG 2 A/AA rules
+const AXE = path.join(here, 'node_modules/axe-core/axe.min.js');
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   });
 }
 

@@ -92,7 +92,7 @@ function applyLangChrome() {
   const btn = document.getElementById('lang-toggle');
   btn.textContent = lang() === 'zh' ? 'English' : '中文';
   btn.setAttribute('lang', lang() === 'zh' ? 'en' : 'zh-CN');
-  btn.setAttribute('aria-label', t('switchLanguage'));
+  btn.title = t('switchLanguage');   // the accessible name stays the visible text
   document.querySelector('.skip').textContent = t('skipToContent');
   document.title = `jobd · ${t('console')}`;
 }
