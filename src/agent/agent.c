@@ -225,10 +225,23 @@ static json_t *node_status(void)
                                                       "lastTransitionTime", now));
         json_t *res = json_pack("{s:s, s:s, s:s, s:s}", "cpu", cpu, "memory", mem, "pods", pods,
                                 "ephemeral-storage", eph);
+        /* status.images, as the kubelet lists them (largest first is not needed here) */
+        json_t *images = json_array(), *rec;
+        _cleanup_json_ json_t *all = image_list(A.image_dir);
+        size_t ii;
+        json_array_foreach(all, ii, rec)
+        {
+                int64_t size = 0;
+                jint(rec, "size", &size);
+                json_array_append_new(images, json_pack("{s:[s], s:I}", "names",
+                                                        jstr(rec, "name") ?: "", "sizeBytes",
+                                                        (json_int_t)size));
+        }
         return json_pack(
-                "{s:o, s:O, s:o, s:[{s:s, s:s}, {s:s, s:s}], s:{s:{s:i}}, "
+                "{s:o, s:O, s:o, s:o, s:[{s:s, s:s}, {s:s, s:s}], s:{s:{s:i}}, "
                 "s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
-                "capacity", res, "allocatable", res, "conditions", cond, "addresses", "type",
+                "capacity", res, "allocatable", res, "conditions", cond, "images", images,
+                "addresses", "type",
                 "InternalIP", "address", A.host_ip, "type", "Hostname", "address", A.node_name,
                 "daemonEndpoints", "kubeletEndpoint", "Port", (int)A.log_port, "nodeInfo",
                 "machineID", machine_id, "systemUUID", machine_id, "bootID", boot_id,

@@ -18,6 +18,10 @@ struct agent_config {
 int agent_start(const struct agent_config *cfg);
 void agent_stop(void);
 
+/* `jobd agent --server URL [...]`: a standalone agent process joining a server; argv[0]
+ * is "agent".  Runs until SIGTERM/SIGINT; returns the exit code. */
+int agent_main(int argc, char **argv);
+
 /* `jobd image ...`: argv[0] is "image" (or anything), then
  * [--data-dir DIR] import FILE [--name NAME] | ls | rm NAME...; returns the exit code. */
 int agent_image_cli(int argc, char **argv);
