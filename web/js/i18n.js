@@ -238,7 +238,7 @@ const en = {
   'logs.pod': 'Pod', 'logs.container': 'Container', 'logs.tail': 'Show', 'logs.tailN': 'last {n} lines', 'logs.follow': 'Follow',
   'logs.timestamps': 'Timestamps', 'logs.previous': 'Previous run', 'logs.reload': 'Reload', 'logs.download': 'Download',
   'logs.output': 'Log output', 'logs.noPods': 'This Job has no Pods yet, so no logs', 'logs.loading': 'Reading the log…',
-  'logs.following': 'Following…', 'logs.shown': '{n} lines', 'logs.streamEnded': 'The log stream ended ({n} lines)', 'logs.empty': 'The log is empty',
+  'logs.following': 'Following…', 'logs.shown': 'Lines: {n}', 'logs.streamEnded': 'The log stream ended (lines: {n})', 'logs.empty': 'The log is empty',
   'logs.failed': 'Could not read the log of container {container} in Pod {pod}:',
 };
 
