@@ -572,3 +572,72 @@ TEST(crun_exit_while_agent_down)
         CHECK(logs && streq(logs, "bye\n"));
         free(logs);
 }
+
+TEST(crun_hostpath_types_projected_and_sized_memory)
+{
+        if (!available())
+                return;
+        ensure_up();
+        char *dir = xasprintf("%s/hp-new/sub", data_dir);
+        char *file = xasprintf("%s/hp-file", data_dir);
+        char *body = xasprintf(
+                POD("hptypes", "Never",
+                    "\"volumes\":[{\"name\":\"d\",\"hostPath\":{\"path\":\"%s\",\"type\":\"DirectoryOrCreate\"}},"
+                    "{\"name\":\"f\",\"hostPath\":{\"path\":\"%s\",\"type\":\"FileOrCreate\"}},"
+                    "{\"name\":\"m\",\"emptyDir\":{\"medium\":\"Memory\",\"sizeLimit\":\"8Mi\"}},"
+                    "{\"name\":\"p\",\"projected\":{\"sources\":[{\"configMap\":{\"name\":\"files\",\"items\":"
+                    "[{\"key\":\"other\",\"path\":\"cm-other\"}]}},{\"secret\":{\"name\":\"creds\"}},"
+                    "{\"downwardAPI\":{\"items\":[{\"path\":\"ns\",\"fieldRef\":{\"fieldPath\":"
+                    "\"metadata.namespace\"}}]}}]}}],",
+                    "\"volumeMounts\":[{\"name\":\"d\",\"mountPath\":\"/d\"},{\"name\":\"f\",\"mountPath\":\"/f\"},"
+                    "{\"name\":\"m\",\"mountPath\":\"/m\"},{\"name\":\"p\",\"mountPath\":\"/p\"}],"
+                    "\"command\":[\"sh\",\"-c\",\"echo hi > /d/x && echo d-ok; echo filed > /f && echo f-ok; "
+                    "df -k /m | tail -1 | awk '{print $2}'; cat /p/cm-other /p/token /p/ns; echo\"]"),
+                dir, file);
+        /* configmap "files" and secret "creds" come from crun_volumes_env_workdir; make sure */
+        post("/api/v1/namespaces/default/configmaps",
+             "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"files\"},"
+             "\"data\":{\"greeting\":\"hi from cm\",\"other\":\"x\"}}");
+        post("/api/v1/namespaces/default/secrets",
+             "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"creds\"},"
+             "\"data\":{\"token\":\"dG9wc2VjcmV0\"}}");
+        CHECK_INT(create(body), 201);
+        free(body);
+        json_t *p = wait_pod("hptypes", succeeded);
+        CHECK(p != NULL);
+        json_decref(p);
+        char *logs = agent_logs("hptypes", NULL);
+        CHECK(logs && streq(logs, "d-ok\nf-ok\n8192\nxtopsecretdefault\n"));
+        if (!logs || !streq(logs, "d-ok\nf-ok\n8192\nxtopsecretdefault\n"))
+                fprintf(stderr, "  logs: %s\n", logs ? logs : "(null)");
+        free(logs);
+        char *x = xasprintf("%s/x", dir);
+        CHECK(access(x, F_OK) == 0);
+        free(x);
+        /* a type that does not match keeps the pod in ContainerCreating with FailedMount */
+        body = xasprintf(POD("hpbad", "Never",
+                             "\"volumes\":[{\"name\":\"d\",\"hostPath\":{\"path\":\"%s\",\"type\":\"Directory\"}}],",
+                             "\"volumeMounts\":[{\"name\":\"d\",\"mountPath\":\"/d\"}],\"command\":[\"true\"]"),
+                         file);
+        CHECK_INT(create(body), 201);
+        free(body);
+        bool mount_failed = false;
+        for (int i = 0; i < 500 && !mount_failed; i++) {
+                json_t *evs = get("/api/v1/namespaces/default/events");
+                json_t *e;
+                size_t k;
+                json_array_foreach(jget(evs, "items"), k, e) mount_failed |=
+                        streq(jstr(e, "involvedObject.name"), "hpbad") &&
+                        streq(jstr(e, "reason"), "FailedMount") &&
+                        strstr(jstr(e, "message") ?: "", "is not a directory") != NULL;
+                json_decref(evs);
+                if (!mount_failed)
+                        usleep(20 * 1000);
+        }
+        CHECK(mount_failed);
+        p = get("/api/v1/namespaces/default/pods/hpbad");
+        CHECK_STR(jstr(p, "status.phase"), "Pending");
+        json_decref(p);
+        free(dir);
+        free(file);
+}
