@@ -378,6 +378,25 @@ export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
     for (const n of ['sleepy', 'doomed']) await api('DELETE', `/apis/batch/v1/namespaces/${NS}/jobs/${n}`, { propagationPolicy: 'Background' });
   });
 
+  test('copy a Job as a new one: the form starts from it', async (page) => {
+    await api('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'orig' },
+      spec: { completions: 3, parallelism: 1, suspend: true, template: { spec: { restartPolicy: 'Never',
+        containers: [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'echo hi'], env: [{ name: 'GREETING', value: 'hi' }] }] } } } });
+    await page.goto(`${jobs}/orig`);
+    await page.click('#copy-job');
+    await page.waitForSelector(field('name'));
+    check(await page.inputValue(field('name')) === 'orig-copy', 'the new name', await page.inputValue(field('name')));
+    check(await page.inputValue(field('completions')) === '3', 'completions copied');
+    check(await page.inputValue(field('containers.0.registry')) === 'busybox' && await page.inputValue(field('containers.0.tag')) === '1.36', 'image and tag split');
+    check(await page.inputValue(field('containers.0.env.0.name')) === 'GREETING', 'env copied');
+    const yaml = await page.textContent('#yaml-preview');
+    check(!/controller-uid|job-name/.test(yaml), 'no system labels copied', yaml);
+    await page.click('#submit');
+    await page.waitForURL(jobs);
+    await page.locator('tr[data-job="orig-copy"]').waitFor();
+    for (const n of ['orig', 'orig-copy']) await api('DELETE', `/apis/batch/v1/namespaces/${NS}/jobs/${n}`, { propagationPolicy: 'Background' });
+  });
+
   test('Indexed Job: the index grid shows each index\'s state', async (page) => {
     await api('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'indexed' },
       spec: { completions: 4, parallelism: 4, completionMode: 'Indexed',

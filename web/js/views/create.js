@@ -19,6 +19,21 @@ let draftMode = 'form';
 let draftYaml = '';
 const open = new Set();
 
+// Jobs are immutable once running, so "run it again with changes" starts a new draft
+// from an existing Job (details page → 复制为新建).  What the system added is left out.
+const SYSTEM_LABEL = /^(batch\.kubernetes\.io\/|controller-uid$|job-name$)/;
+export function draftFrom(job) {
+  const clean = JSON.parse(JSON.stringify(job));
+  const strip = (labels) => Object.fromEntries(Object.entries(labels || {}).filter(([k]) => !SYSTEM_LABEL.test(k)));
+  clean.metadata.labels = strip(clean.metadata.labels);
+  const ns = clean.metadata.namespace;
+  draft = fromJob(clean, ns);
+  draft.name = `${job.metadata.name}-copy`.slice(0, 63);
+  draftFor = ns;
+  draftMode = 'form';
+  open.clear();
+}
+
 // "spec.template.spec.containers[0].env[1].name" → "containers.0.env.1.name"
 export function causeToPath(field) {
   let p = (field || '').replace(/\[(\d+)\]/g, '.$1');

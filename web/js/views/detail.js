@@ -7,7 +7,8 @@ import { h, clear, loading, empty, errorBox } from '../dom.js';
 import { t } from '../i18n.js';
 import { dump } from '../yaml.js';
 import { age, completions, jobDuration, localTime, parseIndexes, podExit, podPhase, podRestarts } from '../format.js';
-import { jobsUrl, jobUrl, navigate, setCrumbs, setQuery } from '../main.js';
+import { createUrl, jobsUrl, jobUrl, navigate, setCrumbs, setQuery } from '../main.js';
+import { draftFrom } from './create.js';
 import { deleteJob } from './actions.js';
 import { labelChips, statusBadge } from './list.js';
 import { createLogViewer } from './logs.js';
@@ -49,6 +50,8 @@ export function render(root, { ns, name, query }) {
     clear(head).append(
       h('h1', {}, name, ' ', job ? statusBadge(job) : null),
       h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn', id: 'copy-job', disabled: !job,
+          onclick: () => { draftFrom(job); navigate(createUrl(ns)); } }, t('d.copy')), ' ',
         h('button', { type: 'button', class: 'btn btn-danger', id: 'delete-job', disabled: !job || gone,
           onclick: async () => { if (await deleteJob(ns, name)) navigate(jobsUrl(ns)); } }, t('delete'))));
   }
