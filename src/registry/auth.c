@@ -182,7 +182,8 @@ size_t reg_creds_from_secrets(json_t *secrets, const char *host, const char *pat
                         &nfound);
                 json_decref(doc);
         }
-        qsort(found, nfound, sizeof(*found), cmp_keyed);
+        if (nfound > 1)
+                qsort(found, nfound, sizeof(*found), cmp_keyed);
         for (size_t k = 0; k < nfound; k++) {
                 *v = xrealloc(*v, (*n + 1) * sizeof(**v));
                 (*v)[(*n)++] = found[k].cred;

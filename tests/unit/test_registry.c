@@ -232,6 +232,11 @@ TEST(pull_secrets)
         free(v);
         v = NULL;
         n = 0;
+        /* a pod without imagePullSecrets: an empty array */
+        _cleanup_json_ json_t *none = json_array();
+        CHECK_INT(reg_creds_from_secrets(none, "docker.io", "library/perl", &v, &n), 0);
+        CHECK_INT(reg_creds_from_secrets(secrets, "example.org", "x", &v, &n), 0);
+        CHECK(v == NULL && n == 0);
         CHECK_INT(reg_creds_from_secrets(secrets, "docker.io", "library/perl", &v, &n), 1);
         if (n == 1)
                 CHECK_STR(v[0].username, "hub");
