@@ -401,8 +401,13 @@ static void pod_upsert(json_t *obj, bool deleted)
         pthread_mutex_lock(&A.lock);
         struct pod *p = pod_find_uid(uid);
         if (p) {
-                json_decref(p->obj);
-                p->obj = json_incref(obj);
+                /* a watch event can arrive after the answer to our own newer status write */
+                const char *have = jstr(p->obj, "metadata.resourceVersion");
+                const char *got = jstr(obj, "metadata.resourceVersion");
+                if (deleted || !have || !got || strtoll(got, NULL, 10) >= strtoll(have, NULL, 10)) {
+                        json_decref(p->obj);
+                        p->obj = json_incref(obj);
+                }
                 if (deleted)
                         p->gone = true;
                 pod_wake(p);

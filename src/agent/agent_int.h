@@ -55,6 +55,7 @@ struct pod {
         char *reason, *message;
         bool sandbox_ready, initialized;
         bool terminal;
+        bool frozen;       /* finished before this agent knew it: never rewrite its status */
         char *last_status; /* last status JSON written (skip identical writes) */
         struct pod *next;  /* [L] table link */
 };

@@ -137,6 +137,7 @@ static void ctrs_init(struct pod *p)
         }
         if (ni > 0)
                 set_str(&p->ctrs[0].reason, "PodInitializing");
+        p->initialized = ni == 0;
         for (size_t i = ni; i < p->nctrs; i++)
                 set_str(&p->ctrs[i].reason, ni > 0 ? "PodInitializing" : "ContainerCreating");
 }
@@ -407,6 +408,8 @@ static json_t *build_status(struct pod *p)
 
 static void write_status(struct pod *p)
 {
+        if (p->frozen)
+                return;
         _cleanup_json_ json_t *st = build_status(p);
         _cleanup_free_ char *s = jdump(st);
         if (p->last_status && streq(p->last_status, s))
@@ -1174,8 +1177,8 @@ static void *pod_main(void *arg)
                 if (was_terminal) {
                         /* finished before this agent knew it: never run it again */
                         p->terminal = true;
+                        p->frozen = true;
                         snprintf(p->phase, sizeof(p->phase), "%s", ph);
-                        set_str(&p->last_status, "(unchanged)");
                 }
                 p->start_time_s = clock_now_s();
         }
@@ -1199,10 +1202,19 @@ static void *pod_main(void *arg)
                         pthread_mutex_unlock(&A.lock);
                         kill_all(p, gone && !deleting ? 0 : grace);
                         if (!p->terminal) {
-                                compute_phase(p);
-                                if (!gone) {
-                                        write_status(p);
+                                /* a deleted pod ends in a terminal phase (KEP-3329): Succeeded
+                                 * only if every container exited 0 */
+                                bool all_ok = true;
+                                for (size_t i = 0; i < p->nctrs; i++) {
+                                        struct ctr *c = &p->ctrs[i];
+                                        if (!c->init && !(c->st == C_TERMINATED && c->exit_code == 0))
+                                                all_ok = false;
                                 }
+                                p->terminal = true;
+                                snprintf(p->phase, sizeof(p->phase), "%s",
+                                         all_ok ? "Succeeded" : "Failed");
+                                if (!gone)
+                                        write_status(p);
                         }
                         cleanup_pod(p);
                         if (!gone)
