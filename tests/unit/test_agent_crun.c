@@ -641,3 +641,28 @@ TEST(crun_hostpath_types_projected_and_sized_memory)
         free(dir);
         free(file);
 }
+
+TEST(crun_containers_share_the_pod_network)
+{
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(post("/api/v1/namespaces/default/pods",
+                       "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"duo\"},"
+                       "\"spec\":{\"restartPolicy\":\"Never\",\"containers\":["
+                       "{\"name\":\"server\",\"image\":\"busybox\",\"command\":[\"sh\",\"-c\","
+                       "\"nc -l -p 8080 > /dev/null; echo served\"]},"
+                       "{\"name\":\"client\",\"image\":\"busybox\",\"command\":[\"sh\",\"-c\","
+                       "\"for i in $(seq 1 100); do echo hi | nc 127.0.0.1 8080 && break; sleep 0.1; done; "
+                       "hostname\"]}]}}"),
+                  201);
+        json_t *p = wait_pod("duo", succeeded);
+        CHECK(p != NULL);
+        json_decref(p);
+        char *logs = agent_logs_c("duo", "server", NULL);
+        CHECK(logs && streq(logs, "served\n"));
+        free(logs);
+        logs = agent_logs_c("duo", "client", NULL);
+        CHECK(logs && streq(logs, "duo\n"));
+        free(logs);
+}
