@@ -289,3 +289,184 @@ TEST(normalize)
         CHECK_STR(s, "localhost:5000/x:latest");
         free(s);
 }
+
+/* ---------- OCI and docker-save archives ---------- */
+#include <openssl/evp.h>
+
+static void sha_hex(const char *d, size_t n, char out[65])
+{
+        unsigned char md[32];
+        unsigned int len = 0;
+        EVP_Digest(d, n, md, &len, EVP_sha256(), NULL);
+        for (int i = 0; i < 32; i++)
+                snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static void put_file(const char *dir, const char *rel, const char *d, size_t n)
+{
+        char p[600];
+        snprintf(p, sizeof(p), "%s/%s", dir, rel);
+        char *slash = strrchr(p, '/');
+        *slash = 0;
+        mkdir_p(p, 0755);
+        *slash = '/';
+        int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        CHECK(write(fd, d, n) == (ssize_t)n);
+        close(fd);
+}
+
+static void layer1(struct buf *b)
+{
+        buf_init(b, 0);
+        tar_add(b, "etc/", '5', NULL, NULL);
+        tar_add(b, "etc/passwd", '0', NULL, "root:x:0:0::/:/bin/sh\n");
+        tar_add(b, "etc/gone", '0', NULL, "old\n");
+        char z[1024] = {0};
+        CHECK(buf_append(b, z, sizeof(z)) == 0);
+}
+
+static void layer2(struct buf *b)
+{
+        buf_init(b, 0);
+        tar_add(b, "etc/.wh.gone", '0', NULL, NULL);
+        tar_add(b, "etc/new", '0', NULL, "new\n");
+        char z[1024] = {0};
+        CHECK(buf_append(b, z, sizeof(z)) == 0);
+}
+
+TEST(import_oci_archive)
+{
+        setup();
+        char lay[300], store[300], out[300];
+        snprintf(lay, sizeof(lay), "%s/oci", tmpdir);
+        snprintf(store, sizeof(store), "%s/store", tmpdir);
+        snprintf(out, sizeof(out), "%s/oci.tar", tmpdir);
+        struct buf l1, l2;
+        layer1(&l1);
+        layer2(&l2);
+        char h1[65], h2[65], hc[65], hm[65];
+        sha_hex(l1.data, l1.len, h1);
+        sha_hex(l2.data, l2.len, h2);
+        char *cfg = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Entrypoint\":"
+                              "[\"/bin/app\"],\"Cmd\":[\"--x\"],\"Env\":[\"A=1\"],\"WorkingDir\":\"/w\","
+                              "\"User\":\"1000\"},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
+        sha_hex(cfg, strlen(cfg), hc);
+        char *man = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                              "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":"
+                              "\"sha256:%s\",\"size\":%zu},\"layers\":[{\"mediaType\":\"application/vnd.oci.image."
+                              "layer.v1.tar\",\"digest\":\"sha256:%s\",\"size\":%zu},{\"mediaType\":\"application/"
+                              "vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:%s\",\"size\":%zu}]}",
+                              hc, strlen(cfg), h1, l1.len, h2, l2.len);
+        sha_hex(man, strlen(man), hm);
+        char *idx = xasprintf("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image."
+                              "manifest.v1+json\",\"digest\":\"sha256:%s\",\"size\":%zu,\"annotations\":{"
+                              "\"org.opencontainers.image.ref.name\":\"example.com/app:1\"}}]}",
+                              hm, strlen(man));
+        char rel[200];
+        put_file(lay, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
+        put_file(lay, "index.json", idx, strlen(idx));
+        snprintf(rel, sizeof(rel), "blobs/sha256/%s", hm);
+        put_file(lay, rel, man, strlen(man));
+        snprintf(rel, sizeof(rel), "blobs/sha256/%s", hc);
+        put_file(lay, rel, cfg, strlen(cfg));
+        snprintf(rel, sizeof(rel), "blobs/sha256/%s", h1);
+        put_file(lay, rel, l1.data, l1.len);
+        snprintf(rel, sizeof(rel), "blobs/sha256/%s", h2);
+        put_file(lay, rel, l2.data, l2.len);
+        char *cmd = xasprintf("tar -C %s -cf %s .", lay, out);
+        CHECK(system(cmd) == 0);
+        free(cmd);
+        char err[512];
+        json_t *names = NULL;
+        CHECK_INT(image_import(store, out, NULL, &names, err, sizeof(err)), 0);
+        CHECK_STR(json_string_value(json_array_get(names, 0)), "example.com/app:1");
+        json_decref(names);
+        json_t *rec = image_lookup(store, "example.com/app:1");
+        CHECK(rec != NULL);
+        CHECK_INT(json_array_size(jget(rec, "layers")), 2);
+        CHECK_STR(jstr(rec, "config.WorkingDir"), "/w");
+        CHECK_STR(jstr(rec, "config.User"), "1000");
+        char *id = xasprintf("sha256:%s", hc);
+        CHECK_STR(jstr(rec, "id"), id);
+        free(id);
+        char p[600];
+        snprintf(p, sizeof(p), "%s/layers/%s/etc/gone", store, h2);
+        struct stat st;
+        CHECK(lstat(p, &st) == 0 && S_ISCHR(st.st_mode)); /* whiteout for overlayfs */
+        json_decref(rec);
+
+        /* a blob that does not match its digest is refused */
+        snprintf(rel, sizeof(rel), "blobs/sha256/%s", h1);
+        put_file(lay, rel, "tampered", 8);
+        cmd = xasprintf("tar -C %s -cf %s .", lay, out);
+        CHECK(system(cmd) == 0);
+        free(cmd);
+        char store2[300];
+        snprintf(store2, sizeof(store2), "%s/store2", tmpdir);
+        CHECK(image_import(store2, out, NULL, &names, err, sizeof(err)) < 0);
+        CHECK(strstr(err, "unexpected commit digest") != NULL);
+        free(cfg);
+        free(man);
+        free(idx);
+        buf_release(&l1);
+        buf_release(&l2);
+        teardown();
+}
+
+TEST(import_docker_save_archive_gzip_layer)
+{
+        setup();
+        char lay[300], store[300], out[300];
+        snprintf(lay, sizeof(lay), "%s/docker", tmpdir);
+        snprintf(store, sizeof(store), "%s/store", tmpdir);
+        snprintf(out, sizeof(out), "%s/docker.tar", tmpdir);
+        struct buf l1, l2;
+        layer1(&l1);
+        layer2(&l2);
+        put_file(lay, "aaa/layer.tar", l1.data, l1.len);
+        put_file(lay, "bbb/layer.tar", l2.data, l2.len);
+        char *cmd = xasprintf("gzip -n %s/bbb/layer.tar && mv %s/bbb/layer.tar.gz %s/bbb/layer.tar",
+                              lay, lay, lay);
+        CHECK(system(cmd) == 0);
+        free(cmd);
+        const char *cfg = "{\"config\":{\"Cmd\":[\"sh\"],\"Env\":[\"PATH=/bin\"]}}";
+        put_file(lay, "cfg.json", cfg, strlen(cfg));
+        const char *man = "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"mytool:2\",\"mytool:latest\"],"
+                          "\"Layers\":[\"aaa/layer.tar\",\"bbb/layer.tar\"]}]";
+        put_file(lay, "manifest.json", man, strlen(man));
+        cmd = xasprintf("tar -C %s -cf %s .", lay, out);
+        CHECK(system(cmd) == 0);
+        free(cmd);
+        char err[512];
+        json_t *names = NULL;
+        CHECK_INT(image_import(store, out, NULL, &names, err, sizeof(err)), 0);
+        CHECK_INT(json_array_size(names), 2);
+        json_decref(names);
+        json_t *rec = image_lookup(store, "mytool");
+        CHECK(rec != NULL);
+        CHECK_STR(jstr(rec, "name"), "docker.io/library/mytool:latest");
+        CHECK_INT(json_array_size(jget(rec, "layers")), 2);
+        char *top = xstrdup(json_string_value(json_array_get(jget(rec, "layers"), 1)) ?: "");
+        char p[600];
+        snprintf(p, sizeof(p), "%s/layers/%s/etc/new", store, top);
+        CHECK(access(p, F_OK) == 0);
+        json_decref(rec);
+        rec = image_lookup(store, "mytool:2");
+        CHECK(rec != NULL);
+        json_decref(rec);
+        json_t *all = image_list(store);
+        CHECK_INT(json_array_size(all), 2);
+        json_decref(all);
+        /* removing one tag keeps the shared layers for the other */
+        CHECK_INT(image_remove(store, "mytool:2"), 0);
+        CHECK(access(p, F_OK) == 0);
+        rec = image_lookup(store, "mytool");
+        CHECK(rec != NULL);
+        json_decref(rec);
+        CHECK_INT(image_remove(store, "mytool"), 0);
+        CHECK(access(p, F_OK) != 0); /* last reference gone: layers collected */
+        free(top);
+        buf_release(&l1);
+        buf_release(&l2);
+        teardown();
+}
