@@ -244,6 +244,18 @@ class Registry:
             return f.read().decode(errors="replace")
 
     def count(self, needle):
+        """Access-log lines containing needle, once every earlier request is logged: the
+        registry logs a request after answering it, so a sentinel request is sent and
+        waited for first."""
+        mark = "sentinel-" + os.urandom(6).hex()
+        try:
+            import ssl
+            urllib.request.urlopen(f"{self.scheme}://{self.host}/v2/?{mark}", timeout=5,
+                                   context=ssl._create_unverified_context())
+        except (urllib.error.HTTPError, OSError):
+            pass
+        wait_for(lambda: mark in self.logtext(), "registry access log flushed", timeout=10,
+                 interval=0.02)
         return sum(1 for line in self.logtext().splitlines()
                    if line.startswith("127.0.0.1 - ") and needle in line)
 
