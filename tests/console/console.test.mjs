@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, check, waitFor } from './lib/harness.mjs';
-import { piDigits } from './lib/cluster.mjs';
+import { piDigits, startServer } from './lib/cluster.mjs';
 
 const NS = 'default';
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
+export function registerTests({ bin, srv, real, node, noLogs, base, screenshots }) {
   const haveReal = !!real;
   const jobs = `${base}/console/ns/${NS}/jobs`;
   const shot = async (page, name) => {
@@ -395,6 +395,29 @@ export function registerTests({ srv, real, node, noLogs, base, screenshots }) {
     await page.waitForURL(jobs);
     await page.locator('tr[data-job="orig-copy"]').waitFor();
     for (const n of ['orig', 'orig-copy']) await api('DELETE', `/apis/batch/v1/namespaces/${NS}/jobs/${n}`, { propagationPolicy: 'Background' });
+  });
+
+  test('the server goes away and comes back: the page says so, then catches up', async (page) => {
+    let own = await startServer(bin);
+    const { dir, port } = own;
+    try {
+      const mk = (name) => own.api('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name },
+        spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } });
+      await mk('before');
+      await page.goto(`${own.base}/console/ns/${NS}/jobs`);
+      await page.locator('tr[data-job="before"]').waitFor();
+      check(await own.stop() === 0, 'server stopped cleanly');
+      await page.waitForSelector('.stale', { timeout: 15000 });
+      check((await page.textContent('.stale')).includes('正在重连'), 'the list says it is reconnecting');
+      check(await page.locator('tr[data-job="before"]').count() === 1, 'the last state stays on screen');
+      own = await startServer(bin, { dir, port });
+      await mk('after');
+      await page.locator('tr[data-job="after"]').waitFor({ timeout: 20000 });
+      await page.waitForSelector('.stale', { state: 'detached' });
+    } finally {
+      await own.stop();
+      own.cleanup();
+    }
   });
 
   test('Indexed Job: the index grid shows each index\'s state', async (page) => {

@@ -56,7 +56,7 @@ try {
     return ctx.newPage();
   };
   registerModuleTests(unit);
-  registerTests({ srv, real, node, noLogs, base: srv.base, newPage, screenshots: process.env.SCREENSHOTS ? path.resolve(root, process.env.SCREENSHOTS) : null, root });
+  registerTests({ bin, srv, real, node, noLogs, base: srv.base, newPage, screenshots: process.env.SCREENSHOTS ? path.resolve(root, process.env.SCREENSHOTS) : null, root });
   result = await run({ newPage, artifacts: path.join(here, 'artifacts'), only: process.argv[2] });
 } catch (e) {
   console.log(`setup failed: ${e.stack}`);

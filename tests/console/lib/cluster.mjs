@@ -16,15 +16,16 @@ import readline from 'node:readline';
 // agent=false: --disable-agent, the test is the node, so pods land only where the test
 // expects.  agent=true: the embedded agent runs real containers; prepare(dataDir) runs
 // first (it puts image tarballs into data/images, which the agent imports at start).
-export async function startServer(bin, { agent = false, prepare = null, extra = [] } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobd-console-'));
+// dir/port: start again on the data and port of a server that was stopped.
+export async function startServer(bin, { agent = false, prepare = null, extra = [], dir = null, port = 0 } = {}) {
+  dir = dir || fs.mkdtempSync(path.join(os.tmpdir(), 'jobd-console-'));
   const data = path.join(dir, 'data');
-  fs.mkdirSync(data);
+  fs.mkdirSync(data, { recursive: true });
   if (prepare) await prepare(data);
   const log = fs.openSync(path.join(dir, 'server.log'), 'a');
-  const proc = spawn(bin, ['server', '--port', '0', '--data-dir', data, ...(agent ? [] : ['--disable-agent']), ...extra],
+  const proc = spawn(bin, ['server', '--port', String(port), '--data-dir', data, ...(agent ? [] : ['--disable-agent']), ...extra],
     { stdio: ['ignore', 'pipe', log] });
-  const port = await new Promise((resolve, reject) => {
+  port = await new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input: proc.stdout });
     const timer = setTimeout(() => reject(new Error('server did not print LISTENING within 20s')), 20000);
     rl.once('line', (line) => { clearTimeout(timer); const m = line.match(/^LISTENING (\d+)/); if (m) resolve(+m[1]); else reject(new Error(`unexpected: ${line}`)); });
@@ -32,7 +33,7 @@ export async function startServer(bin, { agent = false, prepare = null, extra = 
   });
   const base = `http://127.0.0.1:${port}`;
   return {
-    base, dir, proc,
+    base, dir, proc, port,
     async api(method, p, body, headers = {}) {
       const res = await fetch(base + p, { method, headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
                                           body: body === undefined ? undefined : JSON.stringify(body) });

@@ -25,9 +25,11 @@ export function render(root, { ns, name, query }) {
   let logsStarted = false;
 
   const head = h('div', { class: 'page-head' });
+  const staleBox = h('div', { role: 'status' });   // the live connection broke: say so
   const tabBar = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('d.sections') });
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', tabindex: '0' });
-  root.append(head, tabBar, panel);
+  root.append(head, staleBox, tabBar, panel);
+  const setStale = (msg) => { clear(staleBox); if (msg) staleBox.append(h('p', { class: 'stale' }, t('watchBroken', { msg }))); };
 
   const tabButtons = TABS.map((k) => h('button', { type: 'button', role: 'tab', id: `tab-${k}`, class: 'tab', 'aria-controls': 'tabpanel',
     onclick: () => selectTab(k),
@@ -180,12 +182,13 @@ export function render(root, { ns, name, query }) {
   const repaint = () => { if (tab !== 'logs') paint(); else paintHead(); };
   const jobLW = new ListWatch(paths.jobs(ns), { fieldSelector: `metadata.name=${name}` }, (items, ev) => {
     const was = job;
+    if (ev.type === 'LIST') setStale(null);
     job = items[0] || null;
     if (ev.type === 'DELETED') gone = true;
     jobState = 'ready';
     if (job && (!was || was.metadata.uid !== job.metadata.uid)) startPods();
     if (tab === 'logs' && job && !logsStarted) paint(); else repaint();
-  }, (e) => { jobErr = e; if (!job) { jobState = 'error'; paint(); } });
+  }, (e) => { jobErr = e; if (jobLW.loaded) setStale(e.message); else { jobState = 'error'; paint(); } });
   function startPods() {
     if (podsLW) podsLW.stop();
     podsLW = new ListWatch(paths.pods(ns), { labelSelector: `batch.kubernetes.io/controller-uid=${job.metadata.uid}` }, (items) => {
