@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 JOBD_BIN=${JOBD_BIN:-build/asan/jobd}
 fail() { echo "console: $*"; echo "0 passed, 1 failed"; exit 1; }
 [ -x "$JOBD_BIN" ] || fail "$JOBD_BIN is not built (make V=asan, or set JOBD_BIN)"
+command -v node >/dev/null || fail "node is not installed (scripts/install-deps.sh)"
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || fail "chromium is not installed (scripts/install-deps.sh)"
 [ -d tests/console/node_modules/playwright-core ] || fail "playwright-core is not installed (scripts/install-deps.sh)"
 export JOBD_BIN
