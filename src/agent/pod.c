@@ -23,6 +23,8 @@
 #include <stdarg.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include "agent/agent_int.h"
 #include "base/buf.h"
 #include "base/log.h"
@@ -1145,6 +1147,18 @@ static void finish_delete(struct pod *p)
 
 static void adopt(struct pod *p)
 {
+        /* the pinned network namespace lived in the previous agent's mount namespace: if
+         * it is not pinned in ours, pin a fresh one for containers started from now on */
+        if (p->netns && mntns_active()) {
+                _cleanup_free_ char *via = mntns_path(p->netns);
+                struct statfs sf;
+                if (statfs(via, &sf) < 0 || sf.f_type != NSFS_MAGIC) {
+                        int r = mntns_netns_create(p->netns);
+                        if (r < 0)
+                                log_warn("agent: pod %s/%s: cannot re-create its network namespace: %s",
+                                         p->ns, p->name, strerror(-r));
+                }
+        }
         /* containers that ran while the agent was away */
         for (size_t i = 0; i < p->nctrs; i++) {
                 struct ctr *c = &p->ctrs[i];

@@ -228,9 +228,14 @@ def image_never_pull_and_cli():
 @test
 def agent_sigkill_keeps_containers_and_accounting():
     apply(busybox_job("steady", "sleep 4; echo ok", completions=3, parallelism=3))
-    wait_for(lambda: len([p for p in job_pods("steady")
-                          if p.get("status", {}).get("phase") == "Running"]) == 3,
-             "three pods running", timeout=60)
+    # its second attempt starts under the restarted agent, in a fresh mount namespace
+    apply(busybox_job("phoenix", "if [ -f /d/m ]; then ping -c1 -W1 127.0.0.1 >/dev/null 2>&1; "
+                      "echo again; exit 0; fi; touch /d/m; sleep 3; exit 1", policy="OnFailure",
+                      volumes=[{"name": "d", "emptyDir": {}}],
+                      mounts=[{"name": "d", "mountPath": "/d"}]))
+    wait_for(lambda: len([p for p in job_pods("steady") + job_pods("phoenix")
+                          if p.get("status", {}).get("phase") == "Running"]) == 4,
+             "four pods running", timeout=60)
     data_dir = srv.data_dir
     srv.kill()
     srv.proc = None
@@ -251,6 +256,14 @@ def agent_sigkill_keeps_containers_and_accounting():
               "re-adopted container finished with exit 0", cs)
     rc, out, err = srv2.kubectl("logs", pods[0]["metadata"]["name"]) if pods else (1, "", "")
     check(out == "ok\n", "logs survive the restart", out + err)
+    wait_for(lambda: job_cond("phoenix", "Complete"), "job phoenix Complete after restart",
+             timeout=60)
+    pods = job_pods("phoenix")
+    check(len(pods) == 1 and pods[0]["status"]["containerStatuses"][0]["restartCount"] == 1,
+          "restarted in place once, under the new agent", pods and pods[0]["status"])
+    if pods:
+        rc, out, err = srv2.kubectl("logs", pods[0]["metadata"]["name"])
+        check(out == "again\n", "second attempt ran in a working pod network", out + err)
 
 
 @test

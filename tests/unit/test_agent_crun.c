@@ -666,3 +666,36 @@ TEST(crun_containers_share_the_pod_network)
         CHECK(logs && streq(logs, "duo\n"));
         free(logs);
 }
+
+static bool succeeded_after_restart(json_t *p)
+{
+        int64_t n = 0;
+        jint(json_array_get(jget(p, "status.containerStatuses"), 0), "restartCount", &n);
+        return streq(jstr(p, "status.phase"), "Succeeded") && n == 1;
+}
+
+TEST(crun_restart_in_place_after_agent_restart)
+{
+        /* the second attempt starts under a new agent, whose mount namespace lacks the
+         * first agent's pinned network namespace */
+        if (!available())
+                return;
+        ensure_up();
+        CHECK_INT(create(POD("phoenix", "OnFailure", "\"volumes\":[{\"name\":\"d\",\"emptyDir\":{}}],",
+                             "\"volumeMounts\":[{\"name\":\"d\",\"mountPath\":\"/d\"}],"
+                             "\"command\":[\"sh\",\"-c\",\"if [ -f /d/m ]; then ping -c1 -W1 127.0.0.1 >/dev/null "
+                             "2>&1; echo again; exit 0; fi; touch /d/m; sleep 1; exit 1\"]")),
+                  201);
+        json_t *p = wait_pod("phoenix", running);
+        CHECK(p != NULL);
+        json_decref(p);
+        agent_stop();
+        struct agent_config cfg = saved_cfg;
+        CHECK_INT(agent_start(&cfg), 0);
+        p = wait_pod("phoenix", succeeded_after_restart);
+        CHECK(p != NULL);
+        json_decref(p);
+        char *logs = agent_logs("phoenix", NULL);
+        CHECK(logs && streq(logs, "again\n"));
+        free(logs);
+}
