@@ -1145,8 +1145,31 @@ static void finish_delete(struct pod *p)
         }
 }
 
+/* Are the pod's tmpfs volumes mounted in our mount namespace?  After an agent restart
+ * they are not (they lived in the previous agent's): the sandbox is then set up again. */
+static bool tmpfs_volumes_present(struct pod *p)
+{
+        json_t *v;
+        size_t i;
+        json_array_foreach(jget(p->spec, "volumes"), i, v)
+        {
+                bool tmpfs = jget(v, "configMap") || jget(v, "secret") || jget(v, "downwardAPI") ||
+                             jget(v, "projected") || streq(jstr(v, "emptyDir.medium"), "Memory");
+                if (!tmpfs)
+                        continue;
+                _cleanup_free_ char *dir = xasprintf("%s/_volumes/%s", p->dir, jstr(v, "name") ?: "");
+                _cleanup_free_ char *via = mntns_path(dir);
+                struct statfs sf;
+                if (statfs(via, &sf) < 0 || sf.f_type != TMPFS_MAGIC)
+                        return false;
+        }
+        return true;
+}
+
 static void adopt(struct pod *p)
 {
+        if (p->sandbox_ready && mntns_active() && !p->terminal && !tmpfs_volumes_present(p))
+                p->sandbox_ready = false;
         /* the pinned network namespace lived in the previous agent's mount namespace: if
          * it is not pinned in ours, pin a fresh one for containers started from now on */
         if (p->netns && mntns_active()) {

@@ -229,10 +229,16 @@ def image_never_pull_and_cli():
 def agent_sigkill_keeps_containers_and_accounting():
     apply(busybox_job("steady", "sleep 4; echo ok", completions=3, parallelism=3))
     # its second attempt starts under the restarted agent, in a fresh mount namespace
+    # (and its configMap volume, a tmpfs of the old agent's mount namespace, is set up again)
+    apply({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "phx"},
+           "data": {"k": "v1"}})
     apply(busybox_job("phoenix", "if [ -f /d/m ]; then ping -c1 -W1 127.0.0.1 >/dev/null 2>&1; "
-                      "echo again; exit 0; fi; touch /d/m; sleep 3; exit 1", policy="OnFailure",
-                      volumes=[{"name": "d", "emptyDir": {}}],
-                      mounts=[{"name": "d", "mountPath": "/d"}]))
+                      "echo again; cat /cfg/k; exit 0; fi; touch /d/m; sleep 3; exit 1",
+                      policy="OnFailure",
+                      volumes=[{"name": "d", "emptyDir": {}},
+                               {"name": "c", "configMap": {"name": "phx"}}],
+                      mounts=[{"name": "d", "mountPath": "/d"},
+                              {"name": "c", "mountPath": "/cfg"}]))
     wait_for(lambda: len([p for p in job_pods("steady") + job_pods("phoenix")
                           if p.get("status", {}).get("phase") == "Running"]) == 4,
              "four pods running", timeout=60)
@@ -263,7 +269,7 @@ def agent_sigkill_keeps_containers_and_accounting():
           "restarted in place once, under the new agent", pods and pods[0]["status"])
     if pods:
         rc, out, err = srv2.kubectl("logs", pods[0]["metadata"]["name"])
-        check(out == "again\n", "second attempt ran in a working pod network", out + err)
+        check(out == "again\nv1", "second attempt ran with its pod network and volumes", out + err)
 
 
 @test
