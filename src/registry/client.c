@@ -26,7 +26,7 @@
 struct reg_session {
         char *base, *host, *repo;
         bool http_fallback, skip_verify;
-        char *ca_file;
+        char *ca_file, *cert_file, *key_file;
         struct reg_cred *creds;
         size_t ncreds, cred_idx;
         pthread_mutex_t mu;
@@ -67,6 +67,8 @@ struct reg_session *reg_session_new(const struct reg_endpoint *ep, const char *r
         s->http_fallback = ep->http_fallback;
         s->skip_verify = ep->skip_verify;
         s->ca_file = ep->ca_file ? xstrdup(ep->ca_file) : NULL;
+        s->cert_file = ep->cert_file ? xstrdup(ep->cert_file) : NULL;
+        s->key_file = ep->key_file ? xstrdup(ep->key_file) : NULL;
         s->creds = creds;
         s->ncreds = ncreds;
         pthread_mutex_init(&s->mu, NULL);
@@ -94,6 +96,8 @@ void reg_session_free(struct reg_session *s)
         free(s->host);
         free(s->repo);
         free(s->ca_file);
+        free(s->cert_file);
+        free(s->key_file);
         free(s->realm);
         free(s->service);
         if (s->token)
@@ -262,6 +266,10 @@ static void setup_handle(struct xfer *x, const char *url, struct curl_slist *hdr
         }
         if (s->ca_file)
                 curl_easy_setopt(h, CURLOPT_CAINFO, s->ca_file);
+        if (s->cert_file)
+                curl_easy_setopt(h, CURLOPT_SSLCERT, s->cert_file);
+        if (s->key_file)
+                curl_easy_setopt(h, CURLOPT_SSLKEY, s->key_file);
 }
 
 /* `Bearer realm="...",service="...",scope="..."` → the named parameter (caller frees). */
@@ -343,26 +351,41 @@ static int status_errno(long code)
         return -EIO;
 }
 
-/* Ask the realm for a token (with the current credential as Basic auth, if any). */
+/* Ask the realm for a token: GET with the current credential as Basic auth (docker's
+ * token flow), or, for an identity token, the OAuth2 refresh-token POST. */
 static int fetch_token(struct reg_session *s, const char *realm, const char *service,
                        const struct reg_cred *cred, char **ret, char *err, size_t errlen)
 {
         CURL *h = curl_easy_init();
         if (!h)
                 return -ENOMEM;
-        struct buf url;
+        bool oauth = cred && cred->identity_token && *cred->identity_token;
+        struct buf url, form;
         buf_init(&url, 8192);
+        buf_init(&form, 16384);
         char *esc_repo = curl_easy_escape(h, s->repo, 0);
-        int r = buf_printf(&url, "%s%cscope=repository:%s:pull", realm, strchr(realm, '?') ? '&' : '?',
-                           esc_repo);
-        curl_free(esc_repo);
-        if (r == 0 && service && *service) {
-                char *esc = curl_easy_escape(h, service, 0);
-                r = buf_printf(&url, "&service=%s", esc);
-                curl_free(esc);
+        char *esc_svc = curl_easy_escape(h, service ? service : "", 0);
+        int r;
+        if (oauth) {
+                char *esc_tok = curl_easy_escape(h, cred->identity_token, 0);
+                r = buf_printf(&url, "%s", realm);
+                if (r == 0)
+                        r = buf_printf(&form,
+                                       "grant_type=refresh_token&refresh_token=%s&service=%s&"
+                                       "scope=repository:%s:pull&client_id=jobd",
+                                       esc_tok, esc_svc, esc_repo);
+                curl_free(esc_tok);
+        } else {
+                r = buf_printf(&url, "%s%cscope=repository:%s:pull", realm,
+                               strchr(realm, '?') ? '&' : '?', esc_repo);
+                if (r == 0 && service && *service)
+                        r = buf_printf(&url, "&service=%s", esc_svc);
         }
+        curl_free(esc_repo);
+        curl_free(esc_svc);
         if (r < 0) {
                 buf_release(&url);
+                buf_release(&form);
                 curl_easy_cleanup(h);
                 snprintf(err, errlen, "token realm URL too long");
                 return -EPROTO;
@@ -372,7 +395,10 @@ static int fetch_token(struct reg_session *s, const char *realm, const char *ser
         struct xfer x = {.s = s, .h = h, .small = &body};
         buf_init(&x.errbody, MAX_ERR_BODY);
         setup_handle(&x, url.data, NULL);
-        if (cred && cred->username) {
+        if (oauth) {
+                curl_easy_setopt(h, CURLOPT_POSTFIELDS, form.data);
+                curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)form.len);
+        } else if (cred && cred->username) {
                 curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
                 curl_easy_setopt(h, CURLOPT_USERNAME, cred->username);
                 curl_easy_setopt(h, CURLOPT_PASSWORD, cred->password ? cred->password : "");
@@ -407,7 +433,10 @@ static int fetch_token(struct reg_session *s, const char *realm, const char *ser
         }
         if (body.data)
                 explicit_bzero(body.data, body.len);
+        if (form.data)
+                explicit_bzero(form.data, form.len);
         buf_release(&body);
+        buf_release(&form);
         buf_release(&url);
         xfer_release(&x);
         curl_easy_cleanup(h);

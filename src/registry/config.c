@@ -12,7 +12,8 @@
  *     "127.0.0.1:5000":
  *       insecure: true                         # plain HTTP (docker's insecure-registries)
  *       auth: {username: u, password: p}       # or auth: base64("u:p"), identity_token
- *       tls: {insecure_skip_verify: true, ca_file: /path/ca.pem}
+ *       tls: {insecure_skip_verify: true, ca_file: /path/ca.pem,
+ *             cert_file: /path/client.pem, key_file: /path/client.key}
  *   max_concurrent_downloads: 3
  *   max_layer_bytes: 17179869184               # unpacked bytes per layer
  *
@@ -41,6 +42,8 @@ static void host_cfg_release(struct reg_host *h)
         free(h->password);
         free(h->identity_token);
         free(h->ca_file);
+        free(h->cert_file);
+        free(h->key_file);
         *h = (struct reg_host){0};
 }
 
@@ -137,8 +140,14 @@ static int parse_configs(json_t *configs, struct registry_config *c, char *err, 
                 if (tls && json_is_object(tls)) {
                         h->skip_verify = jtrue(tls, "insecure_skip_verify");
                         const char *ca = json_string_value(json_object_get(tls, "ca_file"));
+                        const char *cf = json_string_value(json_object_get(tls, "cert_file"));
+                        const char *kf = json_string_value(json_object_get(tls, "key_file"));
                         if (ca)
                                 h->ca_file = xstrdup(ca);
+                        if (cf)
+                                h->cert_file = xstrdup(cf);
+                        if (kf)
+                                h->key_file = xstrdup(kf);
                 }
         }
         return 0;

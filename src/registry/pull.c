@@ -695,6 +695,8 @@ static size_t build_endpoints(const struct registry_config *cfg, const char *dom
                 const struct reg_host *c = reg_config_host(cfg, e->host);
                 e->skip_verify = c && c->skip_verify;
                 e->ca_file = c ? c->ca_file : NULL;
+                e->cert_file = c ? c->cert_file : NULL;
+                e->key_file = c ? c->key_file : NULL;
         }
         if ((!m || !m->disable_default) && n < max) {
                 struct reg_endpoint *e = &eps[n++];
@@ -706,6 +708,8 @@ static size_t build_endpoints(const struct registry_config *cfg, const char *dom
                 e->http_fallback = !insecure && is_loopback(host);
                 e->skip_verify = (c && c->skip_verify) || e->http_fallback;
                 e->ca_file = c ? c->ca_file : NULL;
+                e->cert_file = c ? c->cert_file : NULL;
+                e->key_file = c ? c->key_file : NULL;
         }
         return n;
 }

@@ -16,7 +16,7 @@ struct reg_host {
         bool disable_default;
         bool insecure;      /* configs: plain HTTP */
         bool skip_verify;
-        char *ca_file;
+        char *ca_file, *cert_file, *key_file;
         char *username, *password, *identity_token;
 };
 
@@ -51,7 +51,7 @@ struct reg_endpoint {
         char *host;        /* host[:port] of base: the configs / credentials key */
         bool http_fallback; /* insecure: try plain HTTP when TLS fails */
         bool skip_verify;
-        const char *ca_file;
+        const char *ca_file, *cert_file, *key_file; /* TLS: CA, client certificate */
 };
 struct reg_session; /* thread-safe: shared by a pull's download threads */
 struct reg_session *reg_session_new(const struct reg_endpoint *ep, const char *repo_path,

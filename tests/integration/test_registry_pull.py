@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tarfile
@@ -189,7 +190,7 @@ def busybox_layers():
 
 
 class Registry:
-    def __init__(self, name, auth=None, token_realm=None, certfile=None, tls=None):
+    def __init__(self, name, auth=None, token_realm=None, certfile=None, tls=None, clientca=None):
         self.dir = os.path.join(TMP, "reg-" + name)
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
@@ -205,6 +206,8 @@ class Registry:
         self.scheme = "http"
         if tls:
             cfg += ["  tls:", f"    certificate: {tls[0]}", f"    key: {tls[1]}"]
+            if clientca:
+                cfg += ["    clientcas:", f"      - {clientca}"]
             self.scheme = "https"
         with open(os.path.join(self.dir, "config.yml"), "w") as f:
             f.write("\n".join(cfg) + "\n")
@@ -217,12 +220,15 @@ class Registry:
 
         def up():
             try:
-                import ssl
                 ctx = ssl._create_unverified_context()
                 urllib.request.urlopen(f"{self.scheme}://{self.host}/v2/", timeout=2, context=ctx)
                 return True
             except urllib.error.HTTPError as e:
                 return e.code == 401
+            except urllib.error.URLError as e:  # mTLS: up, but wants a client certificate
+                return isinstance(e.reason, (ssl.SSLError, ConnectionResetError))
+            except (ssl.SSLError, ConnectionResetError):
+                return True
             except OSError:
                 return False
         if not wait_for(up, f"registry {self.host} up", timeout=20):
@@ -249,7 +255,6 @@ class Registry:
         waited for first."""
         mark = "sentinel-" + os.urandom(6).hex()
         try:
-            import ssl
             urllib.request.urlopen(f"{self.scheme}://{self.host}/v2/?{mark}", timeout=5,
                                    context=ssl._create_unverified_context())
         except (urllib.error.HTTPError, OSError):
@@ -428,6 +433,16 @@ class TokenService:
             def log_message(self, *a):
                 pass
 
+            def do_POST(self):  # OAuth2 refresh-token grant (docker's identity tokens)
+                n = int(self.headers.get("Content-Length", "0"))
+                q = urllib.parse.parse_qs(self.rfile.read(n).decode())
+                if q.get("grant_type") != ["refresh_token"] or q.get("refresh_token") != ["refresh-alice"]:
+                    self.send_response(401)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.grant("alice", q, grant="refresh_token", key="access_token")
+
             def do_GET(self):
                 u = urllib.parse.urlparse(self.path)
                 q = urllib.parse.parse_qs(u.query)
@@ -440,6 +455,9 @@ class TokenService:
                         self.end_headers()
                         return
                     user = u_
+                self.grant(user, q)
+
+            def grant(self, user, q, grant=None, key="token"):
                 access = []
                 for scope in q.get("scope", []):
                     parts = scope.split(":")
@@ -450,9 +468,9 @@ class TokenService:
                     access.append({"type": "repository", "name": parts[1],
                                    "actions": parts[2].split(",")})
                 svc.requests.append({"user": user, "scope": q.get("scope", []),
-                                     "service": q.get("service", [""])[0]})
+                                     "service": q.get("service", [""])[0], "grant": grant})
                 tok = svc.jwt(user or "", q.get("service", [""])[0], access)
-                body = json.dumps({"token": tok, "access_token": tok, "expires_in": 300}).encode()
+                body = json.dumps({key: tok, "expires_in": 300}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -730,6 +748,20 @@ def bearer_token_realm():
                               f"{reg.host}/private/app:v1")
         check(rc == 0, "private repository pulled with a token obtained with the secret", out + err)
         check(any(r["user"] == "alice" for r in ts.requests[n1:]), "the realm saw alice's basic auth")
+        # an identity token (OAuth2 refresh token) instead of a password
+        doc = {"auths": {reg.host: {"identitytoken": "refresh-alice"}}}
+        sec = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "idtok"},
+               "type": "kubernetes.io/dockerconfigjson",
+               "data": {".dockerconfigjson": base64.b64encode(json.dumps(doc).encode()).decode()}}
+        sp = os.path.join(TMP, "secret-idtoken.json")
+        with open(sp, "w") as f:
+            json.dump(sec, f)
+        n2 = len(ts.requests)
+        d2 = DataDir(insecure_yaml(reg.host))
+        rc, out, err = d2.pull("--secret", sp, f"{reg.host}/private/app:v1")
+        check(rc == 0, "pulled with an identity token (refresh-token grant)", out + err)
+        check(any(r["grant"] == "refresh_token" and r["user"] == "alice" for r in ts.requests[n2:]),
+              "the realm was asked with the OAuth2 refresh-token POST", ts.requests[n2:])
     finally:
         reg.stop()
         ts.httpd.shutdown()
@@ -763,6 +795,31 @@ def https_registry():
         rc, out, err = d.pull(f"{reg.host}/tls/app:v1")
         check(rc == 0, "a loopback HTTPS registry without configuration (docker's 127.0.0.0/8 rule)",
               out + err)
+    finally:
+        reg.stop()
+    # mutual TLS: the registry wants a client certificate
+    ccert, ckey = os.path.join(TMP, "client-cert.pem"), os.path.join(TMP, "client-key.pem")
+    rc, _, err = sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ckey,
+                    "-out", ccert, "-days", "2", "-subj", "/CN=jobd-node")
+    check(rc == 0, "client certificate", err)
+    reg = Registry("mtls", tls=(cert, key), clientca=ccert)
+    reg.start()
+    try:
+        push_via = ["skopeo", "copy", "--quiet", "--preserve-digests", "--insecure-policy"]
+        certdir = os.path.join(TMP, "skopeo-certs")
+        os.makedirs(certdir, exist_ok=True)
+        shutil.copy(ccert, os.path.join(certdir, "client.cert"))
+        shutil.copy(ckey, os.path.join(certdir, "client.key"))
+        shutil.copy(cert, os.path.join(certdir, "ca.crt"))
+        rc, out, err = sh(*push_via, "--dest-cert-dir", certdir, f"oci:{IMG['plain'][0]}:latest",
+                          f"docker://{reg.host}/tls/app:v1")
+        check(rc == 0, "pushed with a client certificate", err)
+        base = f'configs:\n  "{reg.host}":\n    tls:\n      ca_file: {cert}\n'
+        rc, out, err = DataDir(base).pull(f"{reg.host}/tls/app:v1")
+        check(rc == 1, "refused without a client certificate", out + err)
+        rc, out, err = DataDir(base + f"      cert_file: {ccert}\n      key_file: {ckey}\n").pull(
+            f"{reg.host}/tls/app:v1")
+        check(rc == 0, "pulled with cert_file/key_file from registries.yaml", out + err)
     finally:
         reg.stop()
 
