@@ -1,30 +1,37 @@
 /* registry.h — pulling images from OCI distribution registries into the agent's image
  * store (src/image/store.h layout), the way a kubelet + containerd do it.
  *
- * The agent calls registry_config_load() once at start (and again when it wants to pick
- * up edits), then registry_pull() for every image a pod needs under its pull policy.
- * Pulls of the same image by concurrent callers in one process share one download; the
- * record returned is the same store record image_lookup() returns afterwards.
+ * The agent loads the configuration once at start (registry_config_load: mirrors,
+ * plain-HTTP/TLS settings and credentials from <data-dir>/registries.yaml), and for every
+ * container calls registry_ensure_image(), which applies the pull policy and returns the
+ * waiting reason, messages and events in the kubelet's words; registry_pull() is the
+ * bare pull underneath.  Pulls of the same image by concurrent callers in one process
+ * share one download; the record returned is the store record image_lookup() returns
+ * afterwards.  Credentials: registries.yaml auth, and the pod's imagePullSecrets
+ * (registry_pod_pull_secrets) — username/password, auth, or identitytoken.
  *
  * Errors are negative errno values with a message in err that never contains secrets.
  * The agent maps them to Kubernetes' waiting reasons and events:
  *
  *   -EINVAL       the reference is not a valid image name       → InvalidImageName
  *                 (message: `couldn't parse image name "X": invalid reference format...`)
- *   -ENOENT       manifest/tag/repository not found             → ErrImagePull
+ *   -ENOENT       manifest/tag/repository not found, or no linux/amd64 in an index
+ *                                                                → ErrImagePull
  *   -EACCES       unauthorized/forbidden (no or wrong credentials) → ErrImagePull
  *   -EBADMSG      a manifest or blob failed digest/size verification, or a layer was
  *                 refused (hostile or corrupt tar: absolute paths, "..", links out of
  *                 the layer, device nodes, oversize entries)     → ErrImagePull
- *   -EPROTO       unsupported media type, no linux/amd64 in an index, bad JSON
+ *   -EPROTO       unsupported media type or schema, bad JSON, TLS failure (unknown CA,
+ *                 certificate mismatch)                          → ErrImagePull
  *   -EFBIG        manifest larger than 4 MiB, more than 128 layers, layer over its cap
+ *                                                                → ErrImagePull
  *   -ECONNREFUSED / -ETIMEDOUT / -EHOSTUNREACH / -EIO   network (registry unreachable,
  *                 connection reset, 5xx after all endpoints)     → ErrImagePull
  *   anything else local failures (disk full: -ENOSPC, ...)       → ErrImagePull
  *
  * After an ErrImagePull the kubelet reports ImagePullBackOff while it waits (10 s
- * doubling to 5 min); ErrImageNeverPull is the agent's own decision (policy Never and the
- * image is absent) and never reaches this module.  Events, as the kubelet words them:
+ * doubling to 5 min); ErrImageNeverPull is a policy decision (registry_ensure_image).
+ * Events, as the kubelet words them:
  *   Pulling  `Pulling image "perl"`
  *   Pulled   `Successfully pulled image "perl" in 1.2s (1.2s including waiting). Image
  *            size: N bytes.`   — N is the record's "size"; registry_pull_event() formats it
