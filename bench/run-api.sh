@@ -22,7 +22,7 @@ if [ -z "${JOBD_BENCH_NOBUILD:-}" ]; then
                 # several people share this tree: someone's half-edited file must not stop
                 # the benchmark when binaries from an earlier build are there
                 if [ -x build/jobd ] && [ -x build/bench/api_load ]; then
-                        build_note="BUILD FAILED ($(grep -m1 -o '[^ ]*: error: .*' "$log" | cut -c1-100)); using the existing binaries from $(date -u -r build/jobd +%H:%M:%SZ)"
+                        build_note="BUILD FAILED ($(grep -m1 -o '[^ ]*: error: .*' "$log" | cut -c1-100 || true)); using the existing binaries from $(date -u -r build/jobd +%H:%M:%SZ)"
                 else
                         tail -30 "$log" >&2
                         echo "run-api.sh: build failed (log: $log)" >&2
