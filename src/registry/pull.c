@@ -731,6 +731,23 @@ static void creds_for(const struct registry_config *cfg, const struct reg_endpoi
                 reg_creds_from_secrets(secrets, ref->domain, ref->path, v, n);
 }
 
+static bool layers_present(const char *image_dir, json_t *rec)
+{
+        json_t *l;
+        size_t i;
+        json_array_foreach(jget(rec, "layers"), i, l)
+        {
+                const char *hex = json_string_value(l);
+                if (!hex || strlen(hex) != 64 || strchr(hex, '/'))
+                        return false;
+                _cleanup_free_ char *lp = image_layer_path(image_dir, hex);
+                struct stat st;
+                if (stat(lp, &st) < 0)
+                        return false;
+        }
+        return json_array_size(jget(rec, "layers")) > 0;
+}
+
 /* ---- the pull ---- */
 static int do_pull(struct pull *p, json_t *secrets, json_t **ret_record, char *err,
                    size_t errlen)
@@ -789,6 +806,21 @@ static int do_pull(struct pull *p, json_t *secrets, json_t **ret_record, char *e
         }
         if (r < 0)
                 return r;
+        /* up to date (policy Always, the common case): the registry names the manifest we
+         * already have and every layer is here, so the record stands as it is */
+        json_t *have = image_lookup(p->image_dir, p->canon);
+        if (have && streq(jstr(have, "digest"), top) && layers_present(p->image_dir, have)) {
+                report(p, REGISTRY_DONE, NULL, 0);
+                *ret_record = have;
+                json_decref(manifest);
+                reg_session_free(p->sess);
+                p->sess = NULL;
+                for (size_t k = 0; k < ncreds; k++)
+                        reg_cred_release(&creds[k]);
+                free(creds);
+                return 0;
+        }
+        json_decref(have);
         json_t *config = NULL;
         _cleanup_json_ json_t *layers_out = json_array();
         uint64_t total = 0;
