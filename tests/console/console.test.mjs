@@ -100,6 +100,11 @@ export function registerTests({ bin, srv, real, node, noLogs, base, screenshots 
     await waitFor(async () => (await page.locator('#pods-table tbody tr').count()) === 2, 'two pods in the pods tab');
     const podsText = await page.textContent('#pods-table');
     check((podsText.match(/Succeeded/g) || []).length === 2 && podsText.includes(nodeName), `both pods Succeeded on ${nodeName}`, podsText);
+    // a pod's containers: state, exit code, times
+    await page.locator('#pods-table .expander').first().click();
+    const sub = page.locator('#pods-table tr.sub');
+    await sub.waitFor();
+    check(/Terminated \(Completed\)/.test(await sub.textContent()) && (await sub.textContent()).includes('perl'), 'container row shows Terminated (Completed) and the image', await sub.textContent());
     await shotBoth(page, 'pods', async () => page.waitForSelector('#pods-table'));
     await page.click('#tab-events');
     await page.waitForSelector('#events-table');

@@ -14,6 +14,9 @@ import { labelChips, statusBadge } from './list.js';
 import { createLogViewer } from './logs.js';
 
 const TABS = ['info', 'pods', 'events', 'logs', 'yaml'];
+// per-container rows (TKEStack's expandable pod rows): which pods are open survives
+// repaints and a language switch
+const openPods = new Set();
 
 export function render(root, { ns, name, query }) {
   setCrumbs([[ns, jobsUrl(ns)], [t('jobs'), jobsUrl(ns)], [name, null]]);
@@ -127,22 +130,47 @@ export function render(root, { ns, name, query }) {
       h('ul', { class: 'index-grid', id: 'index-grid' }, cells));
   }
 
+  function containerRows(p) {
+    const st = p.status || {};
+    const statuses = new Map((st.containerStatuses || []).map((cs) => [cs.name, cs]));
+    return h('table', { class: 'table inner' },
+      h('thead', {}, h('tr', {}, ['container', 'image', 'state', 'exit', 'restarts', 'started', 'finished'].map((c) => h('th', { scope: 'col' }, t(`pc.${c}`))))),
+      h('tbody', {}, p.spec.containers.map((c) => {
+        const cs = statuses.get(c.name) || {};
+        const s = cs.state || {};
+        const term = s.terminated || (cs.lastState && cs.lastState.terminated);
+        const state = s.running ? 'Running' : s.terminated ? `Terminated${s.terminated.reason ? ` (${s.terminated.reason})` : ''}`
+          : s.waiting ? `Waiting${s.waiting.reason ? ` (${s.waiting.reason})` : ''}` : '-';
+        return h('tr', {},
+          h('td', {}, c.name), h('td', {}, h('code', {}, c.image)),
+          h('td', { title: (s.waiting && s.waiting.message) || (s.terminated && s.terminated.message) || null }, state),
+          h('td', { class: 'num' }, term ? String(term.exitCode) : '-'), h('td', { class: 'num' }, cs.restartCount || 0),
+          h('td', {}, localTime((s.running && s.running.startedAt) || (term && term.startedAt))),
+          h('td', {}, localTime(term && term.finishedAt)));
+      })));
+  }
+
   function podsTab() {
     if (!pods.length) return empty(t('d.noPods'));
     const sorted = [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     return h('table', { class: 'table', id: 'pods-table' },
       h('thead', {}, h('tr', {}, ['name', 'phase', 'node', 'ip', 'restarts', 'exit', 'started', 'age', 'operations'].map((c) => h('th', { scope: 'col' }, t(`p.${c}`))))),
-      h('tbody', {}, sorted.map((p) => {
+      h('tbody', {}, sorted.flatMap((p) => {
         const st = p.status || {};
         const phase = podPhase(p);
-        return h('tr', { 'data-pod': p.metadata.name },
-          h('td', {}, p.metadata.name),
+        const pn = p.metadata.name;
+        const isOpen = openPods.has(pn);
+        const row = h('tr', { 'data-pod': pn },
+          h('td', {}, h('button', { type: 'button', class: 'linkish expander', 'aria-expanded': String(isOpen), 'aria-controls': `ctr-${pn}`,
+            title: t('d.containers'), onclick: () => { if (isOpen) openPods.delete(pn); else openPods.add(pn); paint(); document.querySelector(`tr[data-pod="${CSS.escape(pn)}"] .expander`).focus(); } },
+            h('span', { 'aria-hidden': 'true' }, isOpen ? '▾ ' : '▸ '), pn)),
           h('td', {}, h('span', { class: `badge badge-${phase.toLowerCase()}` }, phase)),
           h('td', {}, p.spec.nodeName || '-'), h('td', {}, st.podIP || '-'),
           h('td', { class: 'num' }, podRestarts(p)), h('td', { class: 'num' }, podExit(p)),
           h('td', {}, localTime(st.startTime)), h('td', { class: 'num' }, age(p.metadata.creationTimestamp)),
-          h('td', {}, h('a', { href: `${jobUrl(ns, name, 'logs')}&pod=${encodeURIComponent(p.metadata.name)}`, class: 'btn btn-small',
-            onclick: (e) => { e.preventDefault(); selectLogPod(p.metadata.name); } }, t('d.viewLogs'))));
+          h('td', {}, h('a', { href: `${jobUrl(ns, name, 'logs')}&pod=${encodeURIComponent(pn)}`, class: 'btn btn-small',
+            onclick: (e) => { e.preventDefault(); selectLogPod(pn); } }, t('d.viewLogs'))));
+        return isOpen ? [row, h('tr', { class: 'sub', id: `ctr-${pn}` }, h('td', { colspan: 9 }, containerRows(p)))] : [row];
       })));
   }
 
