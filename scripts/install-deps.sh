@@ -33,7 +33,8 @@ if ! command -v kubectl >/dev/null 2>&1; then
   exit 1
 fi
 
-# The console's end-to-end tests drive Debian's chromium with playwright-core (npm,
+# The console's end-to-end tests drive Debian's chromium with playwright-core and check
+# pages with axe-core (npm,
 # pinned by tests/console/package-lock.json).  Only run npm when node_modules is absent
 # or older than the lock file, so a second run stays quiet and offline.
 cd "$(dirname "$0")/.."
