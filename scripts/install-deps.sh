@@ -34,9 +34,9 @@ if ! command -v kubectl >/dev/null 2>&1; then
 fi
 
 # The console's end-to-end tests drive Debian's chromium with playwright-core and check
-# pages with axe-core (npm,
-# pinned by tests/console/package-lock.json).  Only run npm when node_modules is absent
-# or older than the lock file, so a second run stays quiet and offline.
+# pages with axe-core (npm, pinned by tests/console/package-lock.json).  Only run npm
+# when node_modules is absent or older than the lock file, so a second run stays quiet
+# and offline.
 cd "$(dirname "$0")/.."
 if [ -f tests/console/package-lock.json ] && command -v npm >/dev/null 2>&1; then
   if [ ! -d tests/console/node_modules/playwright-core ] ||
