@@ -427,6 +427,8 @@ static int spawn_decompressor(const char *prog, int in_fd, int out_fd, pid_t *re
         posix_spawnattr_init(&at);
         posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
         posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+        /* its complaints become our "corrupt data" error, not lines in the server log */
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
         sigset_t def, none;
         sigemptyset(&def);
         sigaddset(&def, SIGPIPE);
@@ -582,18 +584,31 @@ static void stop(struct reg_unpack *u, bool kill_child)
         }
         if (kill_child && u->dec_pid > 0)
                 kill(u->dec_pid, SIGKILL);
-        if (kill_child && u->guard_r >= 0 && !u->guard_started) {
-                close(u->guard_r);
-                u->guard_r = -1;
+        if (!u->guard_started) { /* nobody will close the extractor's input but us */
+                if (u->guard_r >= 0) {
+                        close(u->guard_r);
+                        u->guard_r = -1;
+                }
+                if (u->ext_w >= 0) {
+                        close(u->ext_w);
+                        u->ext_w = -1;
+                }
         }
+}
+
+static void join_threads(struct reg_unpack *u)
+{
+        if (u->guard_started)
+                pthread_join(u->guard_th, NULL);
+        u->guard_started = false;
+        if (u->ext_started)
+                pthread_join(u->ext_th, NULL);
+        u->ext_started = false;
 }
 
 static void reap(struct reg_unpack *u, int *dec_rc)
 {
-        if (u->guard_started)
-                pthread_join(u->guard_th, NULL);
-        if (u->ext_started)
-                pthread_join(u->ext_th, NULL);
+        join_threads(u);
         *dec_rc = u->dec_pid > 0 ? wait_child(u->dec_pid) : 0;
         u->dec_pid = 0;
         if (u->guard_r >= 0)
@@ -611,34 +626,27 @@ static void reap(struct reg_unpack *u, int *dec_rc)
 
 int reg_unpack_finish(struct reg_unpack *u, char *err, size_t errlen)
 {
-        if (!u->started && u->nmagic > 0) {
+        if (!u->started && !u->failed && u->nmagic > 0) {
                 /* a blob shorter than the magic: try it anyway (it will be refused) */
                 int r = start(u);
                 if (r == 0)
                         r = write_all(u->in_w, u->magic, u->nmagic);
                 if (r < 0 && r != -EPIPE)
                         u->failed = true;
-        } else if (!u->started) {
-                if (mkdir(u->dest, 0755) < 0 && errno != EEXIST) {
-                        int e = -errno;
-                        snprintf(err, errlen, "mkdir %s: %s", u->dest, strerror(-e));
-                        reap(u, &(int){0});
-                        return e;
-                }
-                /* an empty blob is not a tar stream */
-                snprintf(err, errlen, "layer is empty");
-                reap(u, &(int){0});
-                return -EBADMSG;
+        }
+        if (!u->started) {
+                int dec_rc;
+                bool empty = u->nmagic == 0;
+                stop(u, true);
+                reap(u, &dec_rc);
+                snprintf(err, errlen, "%s", empty ? "layer is empty (not a tar stream)"
+                                                  : "cannot start the unpack pipeline");
+                return empty ? -EBADMSG : -EIO;
         }
         stop(u, false);
-        int guard_rc, ext_rc, dec_rc;
+        join_threads(u);
+        int guard_rc = u->guard_rc, ext_rc = u->ext_rc, dec_rc;
         char ext_err[512], guard_err[768];
-        pthread_join(u->guard_th, NULL);
-        u->guard_started = false;
-        pthread_join(u->ext_th, NULL);
-        u->ext_started = false;
-        guard_rc = u->guard_rc;
-        ext_rc = u->ext_rc;
         memcpy(ext_err, u->ext_err, sizeof(ext_err));
         memcpy(guard_err, u->guard.err, sizeof(guard_err));
         reap(u, &dec_rc);

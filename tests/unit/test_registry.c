@@ -419,6 +419,25 @@ TEST(unpack_pipeline)
         CHECK_INT(reg_unpack_finish(u, err, sizeof(err)), -EBADMSG);
         CHECK(strstr(err, "device node") != NULL);
         buf_release(&b);
+
+        /* an empty blob, a blob shorter than any magic, gzip garbage, an aborted unpack */
+        _cleanup_free_ char *d3 = xasprintf("%s/l3", dir), *d4 = xasprintf("%s/l4", dir),
+                            *d5 = xasprintf("%s/l5", dir), *d6 = xasprintf("%s/l6", dir);
+        u = reg_unpack_new(d3, 1u << 20);
+        CHECK_INT(reg_unpack_finish(u, err, sizeof(err)), -EBADMSG);
+        CHECK(strstr(err, "empty") != NULL);
+        u = reg_unpack_new(d4, 1u << 20);
+        CHECK_INT(reg_unpack_write(u, "abc", 3), 0);
+        CHECK_INT(reg_unpack_finish(u, err, sizeof(err)), -EBADMSG);
+        u = reg_unpack_new(d5, 1u << 20);
+        char junk[4096] = {0x1f, (char)0x8b, 8, 0};
+        for (size_t i = 4; i < sizeof(junk); i++)
+                junk[i] = (char)(i * 131);
+        reg_unpack_write(u, junk, sizeof(junk));
+        CHECK_INT(reg_unpack_finish(u, err, sizeof(err)), -EBADMSG);
+        u = reg_unpack_new(d6, 1u << 20);
+        CHECK_INT(reg_unpack_write(u, junk, 100), 0);
+        reg_unpack_abort(u);
         rm_rf(dir);
 }
 
