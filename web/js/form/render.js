@@ -5,7 +5,7 @@
 
 import { h, nextId } from '../dom.js';
 import { t } from '../i18n.js';
-import { CAPABILITIES, HOSTPATH_TYPES, OPERATORS, newContainer, newEnv, newMount, newProbe, newRule, newVolume } from './model.js';
+import { CAPABILITIES, HOSTPATH_TYPES, OPERATORS, newContainer, newEnv, newMount, newRule, newVolume } from './model.js';
 
 export function getPath(obj, path) {
   return path.split('.').reduce((o, k) => (o === undefined || o === null ? undefined : o[k]), obj);
@@ -295,4 +295,3 @@ export function renderForm(ctx) {
   return h('div', { class: 'form-body' }, basic, jobSettings, volumes, containers, advanced);
 }
 
-export { newProbe };
