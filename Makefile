@@ -39,7 +39,7 @@ $(B)/%.o: %.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # the console, embedded: regenerated whenever a file under web/ changes
-$(B)/gen/web_assets.c: $(WEB_FILES) $(wildcard web) scripts/embed-web.sh
+$(B)/gen/web_assets.c: $(WEB_FILES) $(shell find web -type d 2>/dev/null) scripts/embed-web.sh
 	@mkdir -p $(dir $@)
 	scripts/embed-web.sh $@
 

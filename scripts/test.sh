@@ -63,5 +63,12 @@ for t in tests/integration/test_*.py; do
   add_counts "$out"
 done
 
+echo "== console end-to-end tests (headless Chromium)"
+if tests/console/run.sh >"$out" 2>&1; then rc=0; else rc=$?; fi
+printf '  %-28s %s\n' "console" "$(tail -n 1 "$out")"
+[ $rc -eq 0 ] || sed 's/^/    /' "$out" | tail -n 80
+if [ $rc -ne 0 ] && ! grep -qE '^[0-9]+ passed, [1-9]' "$out"; then failed=$((failed + 1)); fi
+add_counts "$out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
