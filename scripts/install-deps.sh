@@ -9,7 +9,7 @@ PKGS=(
   python3 curl procps
   chromium nodejs fonts-wqy-microhei
   crun runc conmon busybox-static
-  docker-registry skopeo umoci apache2-utils zstd gzip pigz openssl
+  docker-registry skopeo umoci apache2-utils zstd gzip pigz isal openssl
 )
 
 missing=()

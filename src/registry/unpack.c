@@ -6,12 +6,14 @@
  *  - Streaming: a pull is network-bound on a real registry and disk/CPU-bound on a local
  *    one; unpacking as the bytes arrive overlaps the two instead of downloading then
  *    reading everything back (skopeo's oci: copy only does the first half).
- *  - The decompressor is the system's pigz (else gzip) or zstd in a child process
- *    (posix_spawn): as in src/image/tar.c no decompression code runs inside jobd's
- *    address space, a hostile stream can at worst crash a child, and decompression runs
- *    on another core in parallel with extraction.  pigz inflates ~1.5x faster than gzip
- *    (CRC and I/O on other threads).  The Makefile links neither zlib nor libzstd, and
- *    libarchive would put its decoders and its path handling back in-process.
+ *  - The decompressor is a system program in a child process (posix_spawn): igzip
+ *    (ISA-L), else pigz, else gzip for gzip layers, zstd for zstd layers.  As in
+ *    src/image/tar.c no decompression code runs inside jobd's address space, a hostile
+ *    stream can at worst crash a child, and decompression runs on another core in
+ *    parallel with extraction.  Inflate is the largest CPU cost of a pull: igzip needs
+ *    ~0.34 s of CPU for 248 MB where pigz needs 0.86 s and gzip 1.28 s (measured here).
+ *    The Makefile links neither zlib nor libzstd, and libarchive would put its decoders
+ *    and its path handling back in-process.
  *  - The guard reads the decompressed tar stream before the extractor does and refuses
  *    what a layer must never carry, whatever the extractor would make of it: absolute
  *    paths, ".." components, hard links to absolute or ".." targets, device nodes,
@@ -440,9 +442,12 @@ static int spawn_decompressor(const char *prog, int in_fd, int out_fd, pid_t *re
         if (streq(prog, "gzip"))
                 argv[1] = (char *)"-dc";
         int r = ENOENT;
-        if (streq(prog, "gzip")) { /* pigz: same format, inflate and CRC on separate threads */
-                char *pargv[] = {(char *)"pigz", (char *)"-dc", NULL};
-                r = posix_spawnp(ret, "pigz", &fa, &at, pargv, environ);
+        /* gzip layers: ISA-L's igzip inflates with ~2.5x less CPU than zlib, pigz moves
+         * the CRC and I/O to other threads; plain gzip is the fallback */
+        const char *fast[] = {"igzip", "pigz"};
+        for (size_t i = 0; r != 0 && streq(prog, "gzip") && i < ARRAY_SIZE(fast); i++) {
+                char *fargv[] = {(char *)fast[i], (char *)"-dc", NULL};
+                r = posix_spawnp(ret, fast[i], &fa, &at, fargv, environ);
         }
         if (r != 0)
                 r = posix_spawnp(ret, prog, &fa, &at, argv, environ);
