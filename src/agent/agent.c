@@ -380,11 +380,18 @@ struct pod *pod_find_uid(const char *uid)
 
 struct pod *pod_find_name(const char *ns, const char *name)
 {
-        struct pod *best = NULL;
-        for (struct pod *p = A.pods; p; p = p->next)
-                if (streq(p->ns, ns) && streq(p->name, name))
-                        best = p;
-        return best;
+        /* the table is newest first; a pod re-created under the same name wins over the
+         * old one still being cleaned up */
+        struct pod *any = NULL;
+        for (struct pod *p = A.pods; p; p = p->next) {
+                if (!streq(p->ns, ns) || !streq(p->name, name))
+                        continue;
+                if (!p->gone)
+                        return p;
+                if (!any)
+                        any = p;
+        }
+        return any;
 }
 
 void pod_wake(struct pod *p)
@@ -664,6 +671,10 @@ int agent_start(const struct agent_config *cfg)
                 return r;
         }
         sem_init(&A.rt_slots, 0, 4);
+        if ((r = registry_config_load(A.data_dir, &A.reg, err, sizeof(err))) < 0) {
+                log_error("agent: %s: registry pulls are off until it is fixed", err);
+                A.reg = NULL;
+        }
         A.hc = hc_new(cfg->server_url);
         if ((r = logs_server_start(&A.log_port)) < 0) {
                 log_error("agent: cannot start the log endpoint");
@@ -702,6 +713,8 @@ void agent_stop(void)
         logs_server_stop();
         runtime_free(A.rt);
         A.rt = NULL;
+        registry_config_free(A.reg);
+        A.reg = NULL;
         hc_free(A.hc);
         A.hc = NULL;
         free(A.node_name);

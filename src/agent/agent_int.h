@@ -13,6 +13,7 @@
 #include "agent/agent.h"
 #include "base/jsonu.h"
 #include "client/http.h"
+#include "registry/registry.h"
 #include "runtime/runtime.h"
 
 enum cstate { C_WAITING, C_RUNNING, C_TERMINATED };
@@ -65,6 +66,7 @@ struct agent {
         char *node_name, *data_dir, *agent_dir, *image_dir, *pods_dir;
         struct hc *hc;
         struct runtime *rt;
+        struct registry_config *reg; /* NULL when registries.yaml could not be loaded */
         pthread_mutex_t lock;
         struct pod *pods; /* [L] */
         volatile bool stop;

@@ -31,6 +31,7 @@
 #include "base/util.h"
 #include "image/safepath.h"
 #include "image/store.h"
+#include "registry/registry.h"
 #include "runtime/bundle.h"
 #include "volume/volume.h"
 
@@ -791,58 +792,100 @@ static uint64_t cap_bound(void)
         return bound;
 }
 
+/* The image under the container's pull policy, as the kubelet's image manager: local
+ * store first, registry pulls (src/registry) when the policy says so, the kubelet's
+ * waiting reasons and events otherwise.  Retries are scheduled with the container's
+ * backoff; the first failed pull reports ErrImagePull, later ones ImagePullBackOff. */
+static int ensure_image(struct pod *p, struct ctr *c, json_t **ret_img)
+{
+        const char *policy = jstr(c->spec, "imagePullPolicy");
+        if (A.reg && registry_needs_pull(A.image_dir, c->image, policy))
+                agent_event(p->obj, "Normal", "Pulling", "Pulling image \"%s\"", c->image);
+        struct registry_ensure ens = {0};
+        _cleanup_json_ json_t *secrets = NULL;
+        int r;
+        if (A.reg) {
+                char warn[512] = "";
+                if (json_array_size(jget(p->spec, "imagePullSecrets")))
+                        secrets = registry_pod_pull_secrets(A.hc, p->obj, warn, sizeof(warn));
+                if (warn[0])
+                        agent_event(p->obj, "Warning", "FailedToRetrieveImagePullSecret", "%s", warn);
+                r = registry_ensure_image(A.reg, A.image_dir, c->image, policy, secrets, NULL, NULL,
+                                          &ens);
+        } else {
+                /* no registry configuration could be loaded: local images only */
+                json_t *rec = image_lookup(A.image_dir, c->image);
+                r = rec ? 0 : -ENOENT;
+                ens.record = rec;
+                if (!rec) {
+                        bool never = streq(policy, "Never");
+                        ens.reason = never ? "ErrImageNeverPull" : "ErrImagePull";
+                        ens.event_reason = never ? "ErrImageNeverPull" : "Failed";
+                        snprintf(ens.message, sizeof(ens.message),
+                                 never ? "Container image \"%s\" is not present with pull policy of Never"
+                                       : "Failed to pull image \"%s\": no registry configuration",
+                                 c->image);
+                } else {
+                        snprintf(ens.pulled_message, sizeof(ens.pulled_message),
+                                 "Container image \"%s\" already present on machine", c->image);
+                        _cleanup_free_ char *norm = image_normalize(c->image);
+                        char *colon = strrchr(norm, ':');
+                        if (colon && colon > strrchr(norm, '/'))
+                                *colon = 0;
+                        snprintf(ens.image_id, sizeof(ens.image_id), "%s@%s", norm,
+                                 jstr(rec, "id") ?: "");
+                }
+        }
+        if (r == 0 && !ens.reason && ens.record) {
+                if (streq(c->reason, "ErrImagePull") || streq(c->reason, "ImagePullBackOff"))
+                        c->backoff_ms = 0; /* pull backoff does not carry over to restarts */
+                agent_event(p->obj, "Normal", "Pulled", "%s", ens.pulled_message);
+                set_str(&c->image_id, ens.image_id);
+                *ret_img = json_incref(ens.record);
+                registry_ensure_release(&ens);
+                return 0;
+        }
+        const char *reason = ens.reason ? ens.reason : "ErrImagePull";
+        agent_event(p->obj, "Warning", ens.event_reason ? ens.event_reason : "Failed", "%s",
+                    ens.message);
+        c->st = C_WAITING;
+        int64_t delay_ms;
+        if (streq(reason, "ErrImagePull")) {
+                bool again = streq(c->reason, "ErrImagePull") || streq(c->reason, "ImagePullBackOff");
+                if (again) {
+                        char *m = xasprintf("Back-off pulling image \"%s\": ErrImagePull: %s",
+                                            c->image, ens.message);
+                        set_str(&c->reason, "ImagePullBackOff");
+                        set_str(&c->message, m);
+                        free(m);
+                        agent_event(p->obj, "Normal", "BackOff", "Back-off pulling image \"%s\"",
+                                    c->image);
+                } else {
+                        set_str(&c->reason, "ErrImagePull");
+                        set_str(&c->message, ens.message);
+                }
+                int64_t b = c->backoff_ms ? c->backoff_ms * 2 : A.backoff_base_ms;
+                c->backoff_ms = b > A.backoff_cap_ms ? A.backoff_cap_ms : b;
+                delay_ms = c->backoff_ms;
+        } else {
+                /* ErrImageNeverPull / InvalidImageName: look again now and then (an import
+                 * may bring the image) */
+                set_str(&c->reason, reason);
+                set_str(&c->message, ens.message);
+                delay_ms = 5000;
+        }
+        c->retry_at = clock_mono_ns() + delay_ms * 1000000LL;
+        registry_ensure_release(&ens);
+        return -ENOENT;
+}
+
 static int start_container(struct pod *p, struct ctr *c)
 {
         int64_t t_begin = clock_mono_ns();
         char err[1024];
-        const char *policy = jstr(c->spec, "imagePullPolicy") ?: "IfNotPresent";
-        _cleanup_json_ json_t *img = image_lookup(A.image_dir, c->image);
-        if (!img && !is_fake()) {
-                if (streq(policy, "Never")) {
-                        snprintf(err, sizeof(err),
-                                 "Container image \"%s\" is not present with pull policy of Never",
-                                 c->image);
-                        agent_event(p->obj, "Warning", "ErrImageNeverPull", "%s", err);
-                        c->st = C_WAITING;
-                        set_str(&c->reason, "ErrImageNeverPull");
-                        set_str(&c->message, err);
-                        c->retry_at = clock_mono_ns() + 5LL * 1000000000LL;
-                        return -ENOENT;
-                }
-                _cleanup_free_ char *norm = image_normalize(c->image);
-                agent_event(p->obj, "Normal", "Pulling", "Pulling image \"%s\"", c->image);
-                snprintf(err, sizeof(err),
-                         "failed to pull and unpack image \"%s\": pulling from registries is not "
-                         "supported yet; import the image with `jobd image import`",
-                         norm);
-                agent_event(p->obj, "Warning", "Failed", "Failed to pull image \"%s\": %s", c->image, err);
-                c->st = C_WAITING;
-                bool again = streq(c->reason, "ErrImagePull") || streq(c->reason, "ImagePullBackOff");
-                set_str(&c->reason, again ? "ImagePullBackOff" : "ErrImagePull");
-                if (again) {
-                        char *m = xasprintf("Back-off pulling image \"%s\": ErrImagePull: %s",
-                                            c->image, err);
-                        set_str(&c->message, m);
-                        free(m);
-                } else {
-                        set_str(&c->message, err);
-                }
-                int64_t b = c->backoff_ms ? c->backoff_ms * 2 : A.backoff_base_ms;
-                c->backoff_ms = b > A.backoff_cap_ms ? A.backoff_cap_ms : b;
-                c->retry_at = clock_mono_ns() + c->backoff_ms * 1000000LL;
+        _cleanup_json_ json_t *img = NULL;
+        if (!is_fake() && ensure_image(p, c, &img) < 0)
                 return -ENOENT;
-        }
-        if (img) {
-                agent_event(p->obj, "Normal", "Pulled", "Container image \"%s\" already present on machine",
-                            c->image);
-                _cleanup_free_ char *norm = image_normalize(c->image);
-                const char *id = jstr(img, "id") ?: "";
-                char *colon = strrchr(norm, ':');
-                if (colon && colon > strrchr(norm, '/'))
-                        *colon = 0;
-                _cleanup_free_ char *iid = xasprintf("%s@%s", norm, id);
-                set_str(&c->image_id, iid);
-        }
         _cleanup_json_ json_t *env = env_resolve(p->obj, c->spec, err, sizeof(err));
         if (!env)
                 return attempt_fail(p, c, "CreateContainerConfigError", err);

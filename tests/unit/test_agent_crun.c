@@ -519,9 +519,9 @@ TEST(crun_subpath_symlink_stays_in_volume)
         CHECK_INT(post("/api/v1/namespaces/default/pods",
                        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"escape\"},"
                        "\"spec\":{\"restartPolicy\":\"Never\",\"volumes\":[{\"name\":\"v\",\"emptyDir\":{}}],"
-                       "\"initContainers\":[{\"name\":\"plant\",\"image\":\"busybox\",\"command\":"
+                       "\"initContainers\":[{\"name\":\"plant\",\"image\":\"busybox\",\"imagePullPolicy\":\"IfNotPresent\",\"command\":"
                        "[\"ln\",\"-s\",\"/\",\"/v/escape\"],\"volumeMounts\":[{\"name\":\"v\",\"mountPath\":\"/v\"}]}],"
-                       "\"containers\":[{\"name\":\"c\",\"image\":\"busybox\",\"command\":[\"sh\",\"-c\","
+                       "\"containers\":[{\"name\":\"c\",\"image\":\"busybox\",\"imagePullPolicy\":\"IfNotPresent\",\"command\":[\"sh\",\"-c\","
                        "\"ls /x | wc -l; test -e /x/passwd && echo HOST || echo contained\"],"
                        "\"volumeMounts\":[{\"name\":\"v\",\"mountPath\":\"/x\",\"subPath\":\"escape/etc\"}]}]}}"),
                   201);
@@ -650,9 +650,9 @@ TEST(crun_containers_share_the_pod_network)
         CHECK_INT(post("/api/v1/namespaces/default/pods",
                        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"duo\"},"
                        "\"spec\":{\"restartPolicy\":\"Never\",\"containers\":["
-                       "{\"name\":\"server\",\"image\":\"busybox\",\"command\":[\"sh\",\"-c\","
+                       "{\"name\":\"server\",\"image\":\"busybox\",\"imagePullPolicy\":\"IfNotPresent\",\"command\":[\"sh\",\"-c\","
                        "\"nc -l -p 8080 > /dev/null; echo served\"]},"
-                       "{\"name\":\"client\",\"image\":\"busybox\",\"command\":[\"sh\",\"-c\","
+                       "{\"name\":\"client\",\"image\":\"busybox\",\"imagePullPolicy\":\"IfNotPresent\",\"command\":[\"sh\",\"-c\","
                        "\"for i in $(seq 1 100); do echo hi | nc 127.0.0.1 8080 && break; sleep 0.1; done; "
                        "hostname\"]}]}}"),
                   201);
