@@ -94,6 +94,9 @@ bool discovery_handle(struct req *rq, struct resp *rs);
 bool accept_wants_table(const char *accept);
 json_t *table_new(const struct resource *r, bool with_columns);
 void table_add_row(json_t *table, const struct resource *r, json_t *obj, bool full_object);
+json_t *table_row(const struct resource *r, json_t *obj, bool full_object);
+char *table_render(const struct resource *r, json_t *objs, bool full_object, const char *rv,
+                   const char *cont, size_t *ret_len);
 
 /* watch.c */
 struct watch_opts {

@@ -886,7 +886,6 @@ struct list_ctx {
         char *last_key;
         bool table;
         bool full_object;
-        json_t *table_obj;
         struct buf items;
         json_t *objs; /* for watch initial events */
 };
@@ -905,10 +904,8 @@ static int list_visit(void *ud, const char *key, json_t *obj, const char *json)
         c->count++;
         free(c->last_key);
         c->last_key = xstrdup(key);
-        if (c->objs)
+        if (c->objs) /* Tables are rendered after the store's read lock is released */
                 json_array_append(c->objs, obj);
-        else if (c->table)
-                table_add_row(c->table_obj, c->r, obj, c->full_object);
         else if ((c->items.len && buf_puts(&c->items, ",") < 0) || buf_puts(&c->items, json) < 0)
                 return 1;
         return 0;
@@ -1053,7 +1050,7 @@ static void do_list(struct req *rq, struct target *t, struct resp *rs)
                 }
         }
         if (c.table)
-                c.table_obj = table_new(r, true);
+                c.objs = json_array();
         _cleanup_free_ char *prefix = store_prefix(r, t->ns);
         int64_t rv = 0;
         store_list(api.store, prefix, start, list_visit, &c, &rv);
@@ -1061,12 +1058,10 @@ static void do_list(struct req *rq, struct target *t, struct resp *rs)
         snprintf(rvs, sizeof(rvs), "%lld", (long long)rv);
         _cleanup_free_ char *next = c.more && c.last_key ? b64(c.last_key) : NULL;
         if (c.table) {
-                json_t *m = jobj(c.table_obj, "metadata");
-                jset_str(m, "resourceVersion", rvs);
-                if (next)
-                        jset_str(m, "continue", next);
-                resp_json(rs, 200, c.table_obj);
+                rs->code = 200;
                 rs->ctype = "application/json;as=Table;v=v1;g=meta.k8s.io";
+                rs->raw = table_render(r, c.objs, c.full_object, rvs, next, &rs->raw_len);
+                json_decref(c.objs);
         } else {
                 /* lists are assembled from the stored JSON text: no re-encoding */
                 struct buf out;

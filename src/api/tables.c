@@ -487,7 +487,7 @@ static json_t *partial_meta(json_t *o)
                          "meta.k8s.io/v1", "metadata", m);
 }
 
-void table_add_row(json_t *table, const struct resource *r, json_t *obj, bool full_object)
+json_t *table_row(const struct resource *r, json_t *obj, bool full_object)
 {
         json_t *cells = json_array();
         const char *name = jstr(obj, "metadata.name");
@@ -505,5 +505,46 @@ void table_add_row(json_t *table, const struct resource *r, json_t *obj, bool fu
         json_t *row = json_pack("{s:o}", "cells", cells);
         json_object_set_new(row, "object",
                             full_object ? json_incref(obj) : partial_meta(obj));
-        json_array_append_new(json_object_get(table, "rows"), row);
+        return row;
+}
+
+void table_add_row(json_t *table, const struct resource *r, json_t *obj, bool full_object)
+{
+        json_array_append_new(json_object_get(table, "rows"), table_row(r, obj, full_object));
+}
+
+/* A list as a Table, rendered row by row into text: no tree of the whole answer is ever
+ * built, so a 10,000-row table costs one small tree at a time. */
+char *table_render(const struct resource *r, json_t *objs, bool full_object, const char *rv,
+                   const char *cont, size_t *ret_len)
+{
+        struct buf b;
+        buf_init(&b, 0);
+        _cleanup_json_ json_t *head = table_new(r, true);
+        json_t *m = jobj(head, "metadata");
+        jset_str(m, "resourceVersion", rv);
+        if (cont)
+                jset_str(m, "continue", cont);
+        json_object_del(head, "rows");
+        _cleanup_free_ char *h = jdump(head);
+        int e = buf_append(&b, h, strlen(h) - 1); /* without the closing brace */
+        if (e == 0)
+                e = buf_puts(&b, ",\"rows\":[");
+        json_t *o;
+        size_t i;
+        json_array_foreach(objs, i, o)
+        {
+                json_t *row = table_row(r, o, full_object);
+                char *t = jdump(row);
+                json_decref(row);
+                if (e == 0 && i)
+                        e = buf_puts(&b, ",");
+                if (e == 0)
+                        e = buf_puts(&b, t);
+                free(t);
+        }
+        if (e == 0)
+                e = buf_puts(&b, "]}");
+        *ret_len = b.len;
+        return buf_steal(&b);
 }
