@@ -14,7 +14,8 @@
  *       auth: {username: u, password: p}       # or auth: base64("u:p"), identity_token
  *       tls: {insecure_skip_verify: true, ca_file: /path/ca.pem,
  *             cert_file: /path/client.pem, key_file: /path/client.key}
- *   max_concurrent_downloads: 3
+ *   max_concurrent_downloads: 3                # layers of one pull at once
+ *   max_parallel_layers: 6                     # layer pipelines across all pulls
  *   max_layer_bytes: 17179869184               # unpacked bytes per layer
  *
  * "*" works as a wildcard key in both maps.  The document is converted once into plain
@@ -208,6 +209,7 @@ int registry_config_from_json(json_t *doc, struct registry_config **ret, char *e
 {
         struct registry_config *c = xcalloc(1, sizeof(*c));
         c->max_concurrent = 3;
+        c->max_parallel_layers = 6;
         c->max_layer_bytes = 16ULL << 30;
         int r = 0;
         if (doc && !json_is_null(doc)) {
@@ -230,6 +232,18 @@ int registry_config_from_json(json_t *doc, struct registry_config **ret, char *e
                                 c->max_concurrent = (int)v;
                         }
                 }
+                json_t *mp = json_object_get(doc, "max_parallel_layers");
+                if (r == 0 && mp) {
+                        json_int_t v = json_is_integer(mp) ? json_integer_value(mp) : -1;
+                        if (v < 1 || v > 64) {
+                                snprintf(err, errlen, "registries: max_parallel_layers must be 1..64");
+                                r = -EINVAL;
+                        } else {
+                                c->max_parallel_layers = (int)v;
+                        }
+                }
+                if (r == 0 && c->max_parallel_layers < c->max_concurrent)
+                        c->max_parallel_layers = c->max_concurrent;
                 json_t *lb = json_object_get(doc, "max_layer_bytes");
                 if (r == 0 && lb) {
                         if (!json_is_integer(lb) || json_integer_value(lb) < 1) {

@@ -381,6 +381,31 @@ static int pull_layer(struct pull *p, struct layer_job *j, char *err, size_t err
         return r;
 }
 
+/* Layer pipelines running in this process, across all pulls: each is a download, a
+ * decompressor process and two threads, so many pods pulling different images at once
+ * must not multiply them without bound (the kubelet serialises pulls by default; this
+ * lets a few run side by side). */
+static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slots_cond = PTHREAD_COND_INITIALIZER;
+static int slots_used;
+
+static void slot_get(int max)
+{
+        pthread_mutex_lock(&slots_mu);
+        while (slots_used >= max)
+                pthread_cond_wait(&slots_cond, &slots_mu);
+        slots_used++;
+        pthread_mutex_unlock(&slots_mu);
+}
+
+static void slot_put(void)
+{
+        pthread_mutex_lock(&slots_mu);
+        slots_used--;
+        pthread_cond_signal(&slots_cond);
+        pthread_mutex_unlock(&slots_mu);
+}
+
 static void *worker_main(void *ud)
 {
         struct pull *p = ud;
@@ -397,7 +422,9 @@ static void *worker_main(void *ud)
                 if (!j)
                         break;
                 char err[1024] = "";
+                slot_get(p->cfg->max_parallel_layers);
                 int r = pull_layer(p, j, err, sizeof(err));
+                slot_put();
                 if (r < 0) {
                         if (r != -ECANCELED)
                                 set_error(p, r, err[0] ? err : strerror(-r));

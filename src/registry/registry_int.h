@@ -23,7 +23,8 @@ struct reg_host {
 struct registry_config {
         struct reg_host *mirrors, *configs;
         size_t n_mirrors, n_configs;
-        int max_concurrent;
+        int max_concurrent;      /* layers of one pull fetched at once */
+        int max_parallel_layers; /* layer pipelines across all pulls of the process */
         uint64_t max_layer_bytes;
 };
 
