@@ -18,14 +18,16 @@ static void usage(FILE *f)
 {
         fputs("usage: jobd image pull [--data-dir DIR] [--secret FILE]... [--server URL --pod NS/NAME]\n"
               "                      [--policy P] [--quiet] [--stats] REF...\n"
-              "       jobd image prune [--data-dir DIR] [--in-use REF]...\n"
+              "       jobd image prune [--data-dir DIR] [--server URL] [--in-use REF]...\n"
               "pull: fetch images from their registries (or the mirrors configured in\n"
               "      DIR/registries.yaml) into the node's image store; FILE is a Secret\n"
               "      (kubernetes.io/dockerconfigjson or dockercfg) in JSON, or a list of them;\n"
               "      --pod takes the imagePullSecrets of that pod from the server;\n"
               "      --policy Always|IfNotPresent|Never decides as a kubelet would and prints\n"
               "      its waiting reason and events.\n"
-              "prune: remove every image not named with --in-use, and unused layers.\n",
+              "prune: remove every image no pod uses, and unused layers: in use are the\n"
+              "      --in-use images and, with --server, every container image of every pod\n"
+              "      the server knows.\n",
               f);
 }
 
@@ -134,6 +136,40 @@ static int add_secrets(json_t *all, const char *file)
         return 0;
 }
 
+/* Every container image of every pod the server knows (conservative: all nodes). */
+static int add_pods_images(json_t *inuse, const char *server)
+{
+        struct hc *c = hc_new(server);
+        struct hresp resp;
+        int r = hc_request(c, "GET", "/api/v1/pods", NULL, NULL, NULL, &resp);
+        if (r < 0 || resp.code != 200) {
+                fprintf(stderr, "error: cannot list pods from %s (%s): not pruning\n", server,
+                        r < 0 ? strerror(-r) : "HTTP error");
+                hresp_release(&resp);
+                hc_free(c);
+                return -EIO;
+        }
+        json_t *pod;
+        size_t i;
+        json_array_foreach(jget(resp.body, "items"), i, pod)
+        {
+                const char *lists[] = {"spec.containers", "spec.initContainers",
+                                       "spec.ephemeralContainers"};
+                for (size_t k = 0; k < ARRAY_SIZE(lists); k++) {
+                        json_t *ctr;
+                        size_t j;
+                        json_array_foreach(jget(pod, lists[k]), j, ctr)
+                        {
+                                if (jstr(ctr, "image"))
+                                        json_array_append_new(inuse, json_string(jstr(ctr, "image")));
+                        }
+                }
+        }
+        hresp_release(&resp);
+        hc_free(c);
+        return 0;
+}
+
 /* The pod's imagePullSecrets, read from the server as the agent reads them. */
 static int add_pod_secrets(json_t *all, const char *server, const char *nsname)
 {
@@ -226,10 +262,12 @@ int registry_cli(int argc, char **argv)
         _cleanup_free_ char *image_dir = xasprintf("%s/agent/images", data_dir);
         char err[2048];
         if (streq(verb, "prune")) {
-                if (nrest) {
+                if (nrest || pod) {
                         usage(stderr);
                         return 2;
                 }
+                if (server && add_pods_images(inuse, server) < 0)
+                        return 1;
                 size_t n = json_array_size(inuse);
                 const char **v = xcalloc(n + 1, sizeof(char *));
                 for (size_t i = 0; i < n; i++)

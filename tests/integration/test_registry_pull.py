@@ -896,8 +896,24 @@ def prune_keeps_images_in_use():
     descs = IMG["busybox"][2]
     check(not os.path.exists(d.layer(descs[0]["digest"][7:])), "unshared layer collected")
     check(os.path.exists(d.layer(descs[1]["digest"][7:])), "layer shared with the image in use kept")
+    # the pods a server knows are in use
+    rc, out, err = d.pull(a)
+    check(rc == 0, "pulled again", err)
+    srv = Server("--disable-agent").start()
+    try:
+        code, body, _ = srv.api("POST", "/api/v1/namespaces/default/pods", {
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "user"},
+            "spec": {"containers": [{"name": "c", "image": a}]}})
+        check(code == 201, "pod created", body)
+        rc, out, err = jobd_image("prune", "--data-dir", d.path, "--server", f"http://127.0.0.1:{srv.port}")
+        check(rc == 0 and d.record(a) is not None and d.record(b) is None,
+              "prune --server keeps the image a pod uses, removes the other", out + err)
+    finally:
+        srv.cleanup()
+    rc, out, err = jobd_image("prune", "--data-dir", d.path, "--server", "http://127.0.0.1:1")
+    check(rc == 1 and d.record(a) is not None, "an unreachable server prunes nothing", out + err)
     rc, out, err = jobd_image("prune", "--data-dir", d.path)
-    check(rc == 0 and d.record(b) is None and not os.listdir(os.path.join(d.store, "layers")),
+    check(rc == 0 and d.record(a) is None and not os.listdir(os.path.join(d.store, "layers")),
           "prune with nothing in use empties the store", out + err)
 
 
