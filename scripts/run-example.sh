@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# run-example.sh — the README's first command: installs what jobd needs, builds it, builds
-# the perl image offline from Debian's perl (scripts/build-images.sh), starts `jobd server`
-# on its defaults (127.0.0.1:6443, data in /var/lib/jobd unless JOBD_DATA_DIR is set; the
-# embedded node agent runs the containers with crun) and runs the guide's example Job,
-# examples/pi.yaml, end to end with the real kubectl.  Until registry pulls land, the Job is
-# created with imagePullPolicy IfNotPresent so the locally built image is used.
-# The server keeps running afterwards so you can go on using it; the script prints how.
+# run-example.sh — the README's first command: installs what jobd needs, builds it, starts a
+# real OCI registry on loopback (Debian's docker-registry) holding a `perl` image built
+# offline from Debian's perl (scripts/registry-local.sh), starts `jobd server` on its
+# defaults (127.0.0.1:6443, data in /var/lib/jobd unless JOBD_DATA_DIR is set) with
+# docker.io mirrored to that registry, and runs the guide's example Job — examples/pi.yaml,
+# verbatim: `image: perl`, pulled as docker.io/library/perl:latest with policy Always — end
+# to end with the real kubectl.  Server and registry keep running afterwards so you can go
+# on using them; the script prints how.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +20,10 @@ if [ -f "$DATA/jobd.pid" ] && kill -0 "$(cat "$DATA/jobd.pid")" 2>/dev/null; the
   kill "$(cat "$DATA/jobd.pid")"
   while kill -0 "$(cat "$DATA/jobd.pid")" 2>/dev/null; do sleep 0.1; done
 fi
-mkdir -p "$DATA/images"
-scripts/build-images.sh "$DATA/images" # the agent imports DIR/images/*.tar at start
+mkdir -p "$DATA"
+scripts/registry-local.sh stop "$DATA/registry"
+scripts/registry-local.sh start "$DATA/registry" | tail -n 1
+cp "$DATA/registry/registries.yaml" "$DATA/registries.yaml" # docker.io → the local registry
 out=$(mktemp)
 nohup build/jobd server --data-dir "$DATA" --port "$PORT" >"$out" 2>"$DATA/jobd.log" &
 echo $! >"$DATA/jobd.pid"
@@ -34,9 +37,8 @@ export KUBECONFIG="$DATA/kubeconfig"
 
 echo "+ kubectl delete job pi --ignore-not-found"
 kubectl delete job pi --ignore-not-found
-echo "+ kubectl create -f examples/pi.yaml   (with imagePullPolicy: IfNotPresent)"
-sed 's/^\( *\)image: perl$/\1image: perl\n\1imagePullPolicy: IfNotPresent/' examples/pi.yaml |
-  kubectl create -f -
+echo "+ kubectl create -f examples/pi.yaml"
+kubectl create -f examples/pi.yaml
 echo "+ kubectl wait --for=condition=complete job/pi --timeout=300s"
 kubectl wait --for=condition=complete job/pi --timeout=300s
 echo "+ kubectl get job pi"
@@ -50,5 +52,6 @@ cat <<MSG
 
 jobd server is running (pid $(cat "$DATA/jobd.pid"), log $DATA/jobd.log).
 Use it with:   export KUBECONFIG=$DATA/kubeconfig; kubectl get jobs
-Stop it with:  kill \$(cat $DATA/jobd.pid)
+Console:       http://127.0.0.1:$PORT/console/
+Stop it with:  kill \$(cat $DATA/jobd.pid); scripts/registry-local.sh stop $DATA/registry
 MSG
