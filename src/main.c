@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "controller/gc.h"
 #include "controller/job_controller.h"
+#include "registry/registry.h"
 #include "scheduler/scheduler.h"
 
 struct server_opts {
@@ -294,14 +295,17 @@ int main(int argc, char **argv)
         if (argc < 2 || streq(argv[1], "-h") || streq(argv[1], "--help")) {
                 fputs("usage: jobd server [options]     run the API server, controllers and the "
                       "embedded node agent\n"
-                      "       jobd image import|ls|rm ...  manage a node's local images\n",
+                      "       jobd image pull|import|ls|rm|prune ...  manage a node's images\n",
                       argc < 2 ? stderr : stdout);
                 return argc < 2 ? 2 : 0;
         }
         if (streq(argv[1], "server"))
                 return cmd_server(argc - 1, argv + 1);
-        if (streq(argv[1], "image"))
+        if (streq(argv[1], "image")) {
+                if (argc > 2 && (streq(argv[2], "pull") || streq(argv[2], "prune")))
+                        return registry_cli(argc - 1, argv + 1);
                 return agent_image_cli(argc - 1, argv + 1);
+        }
         fprintf(stderr, "jobd: unknown command '%s' (try: jobd server)\n", argv[1]);
         return 2;
 }
