@@ -1,18 +1,26 @@
 /* scheduler.c — binds pending pods to nodes, as kube-scheduler's default profile does for
  * the plugins jobd needs.
  *
- * Two watcher threads (pods, nodes) keep an in-memory cache current through the in-process
- * API client; a third thread runs a scheduling pass whenever the cache changed.  A pass
- * computes every node's free resources once from the cache (allocatable minus the requests
- * of bound, non-terminal pods), then places pending pods one by one, charging each binding
- * to its node immediately so a burst of pods cannot overcommit a node before the watch
- * echoes the bindings back.
+ * Two watcher threads (pods, nodes) feed every informer event into an incremental cache
+ * (sched_cache.c) that keeps each node's requested resources and the queue of pods to
+ * schedule; a third thread runs a pass whenever that queue is not empty.  No step walks the
+ * stored pods: the store keeps every finished pod, and a scan per event made each pod
+ * create cost O(stored pods) — the scheduler was most of the server's CPU in a long Job.
+ * A pass costs O(queued pods × nodes).  It takes the queued pods (oldest first) and a copy
+ * of the nodes' accounting under the lock, then decides and writes without it, charging
+ * each binding to its copy of the node immediately so a burst of pods cannot overcommit a
+ * node before the watch echoes the bindings back; each outcome goes back to the cache
+ * (bound: assumed until the echo; unschedulable: parked until room frees up or a node
+ * changes; a failed write: retried after a backoff).
  *
  * Filters and scores are tables of functions (sched_filters[], sched_scores[]): a filter
  * returns NULL when the node fits or the reasons it does not (upstream's reason strings),
  * which are counted into upstream's "0/N nodes are available: ..." message.  A pod that
  * fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling event — once
  * per distinct message, so our own status write does not loop back into another attempt.
+ * Within a pass, a failure is remembered by the pod's scheduling signature until the next
+ * binding changes the nodes, so a thousand identical pods of one Job that do not fit cost
+ * one filter run, not a thousand.
  */
 #include <pthread.h>
 #include "api/client.h"
@@ -20,16 +28,15 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "scheduler/scheduler.h"
-#include "scheduler/sched_core.h"
+#include "scheduler/scheduler_int.h"
 #include "types/quantity.h"
 
 static struct {
         pthread_t pod_thread, node_thread, sched_thread;
         pthread_mutex_t lock;
         pthread_cond_t cond;
-        json_t *pods;  /* "ns/name" → pod */
-        json_t *nodes; /* name → node */
-        bool dirty, stop, running;
+        struct sched_cache *cache; /* under lock */
+        bool stop, running;
 } S = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 /* ---------- requests and node accounting (pure; see sched_core.h) ---------- */
@@ -81,12 +88,6 @@ void sched_pod_requests(json_t *pod, struct sched_res *ret)
         ret->gpu_milli = sum.gpu_milli > init.gpu_milli ? sum.gpu_milli : init.gpu_milli;
         ret->eph_milli = sum.eph_milli > init.eph_milli ? sum.eph_milli : init.eph_milli;
         ret->pods = 1;
-}
-
-static bool pod_terminal(json_t *pod)
-{
-        const char *ph = jstr(pod, "status.phase");
-        return streq(ph, "Succeeded") || streq(ph, "Failed");
 }
 
 void sched_node_init(struct sched_node *n, json_t *node)
@@ -405,7 +406,8 @@ static int bind_pod(json_t *pod, const char *node)
         return 0;
 }
 
-static void mark_unschedulable(json_t *pod, const char *msg)
+/* 0 when the pod carries the message (now or already); < 0 when the write failed. */
+static int mark_unschedulable(json_t *pod, const char *msg)
 {
         json_t *conds = jget(pod, "status.conditions"), *c;
         size_t i;
@@ -413,7 +415,7 @@ static void mark_unschedulable(json_t *pod, const char *msg)
         {
                 if (streq(jstr(c, "type"), "PodScheduled") && streq(jstr(c, "status"), "False") &&
                     streq(jstr(c, "message"), msg))
-                        return; /* already reported this exact reason */
+                        return 0; /* already reported this exact reason */
         }
         _cleanup_json_ json_t *p = json_deep_copy(pod);
         json_t *st = jobj(p, "status");
@@ -436,119 +438,71 @@ static void mark_unschedulable(json_t *pod, const char *msg)
                 xasprintf("/api/v1/namespaces/%s/pods/%s/status", jstr(pod, "metadata.namespace"),
                           jstr(pod, "metadata.name"));
         struct kresp r;
-        if (kc_request("PUT", path, NULL, p, NULL, &r) < 0)
-                return;
+        int e = kc_request("PUT", path, NULL, p, NULL, &r);
+        if (e < 0)
+                return e;
         int code = r.code;
         kresp_release(&r);
-        if (code == 200)
-                emit_event(pod, "Warning", "FailedScheduling", msg);
+        if (code != 200) {
+                log_debug("scheduler: status of %s: HTTP %d", path, code);
+                return -EIO;
+        }
+        emit_event(pod, "Warning", "FailedScheduling", msg);
+        return 0;
 }
 
-static bool wants_scheduling(json_t *pod)
-{
-        const char *node = jstr(pod, "spec.nodeName");
-        const char *sn = jstr(pod, "spec.schedulerName");
-        return (!node || !*node) && !jget(pod, "metadata.deletionTimestamp") && !pod_terminal(pod) &&
-               (!sn || !*sn || streq(sn, "default-scheduler"));
-}
-
-static int cmp_created(const void *a, const void *b)
-{
-        json_t *pa = *(json_t *const *)a, *pb = *(json_t *const *)b;
-        int c = strcmp(jstr(pa, "metadata.creationTimestamp") ?: "",
-                       jstr(pb, "metadata.creationTimestamp") ?: "");
-        if (c)
-                return c;
-        return strcmp(jstr(pa, "metadata.name") ?: "", jstr(pb, "metadata.name") ?: "");
-}
-
-/* One pass: snapshot under the lock, decide and write without it. */
+/* One pass: take the queue under the lock, decide and write without it. */
 static void schedule_pass(void)
 {
+        struct sched_batch b;
         pthread_mutex_lock(&S.lock);
-        size_t nn = json_object_size(S.nodes), np = 0;
-        struct sched_node *nodes = xcalloc(nn ? nn : 1, sizeof(*nodes));
-        json_t **pending = xcalloc(json_object_size(S.pods) + 1, sizeof(json_t *));
-        size_t k = 0;
-        const char *key;
-        json_t *v;
-        json_object_foreach(S.nodes, key, v)
-        {
-                json_incref(v);
-                sched_node_init(&nodes[k++], v);
-        }
-        json_object_foreach(S.pods, key, v)
-        {
-                if (wants_scheduling(v)) {
-                        pending[np++] = json_incref(v);
-                        continue;
-                }
-                const char *node = jstr(v, "spec.nodeName");
-                if (!node || !*node || pod_terminal(v))
-                        continue;
-                for (size_t i = 0; i < nn; i++) {
-                        if (streq(nodes[i].name, node)) {
-                                struct sched_res r;
-                                sched_pod_requests(v, &r);
-                                sched_node_charge(&nodes[i], &r);
-                        }
-                }
-        }
-        S.dirty = false;
+        sched_cache_pop(S.cache, &b);
         pthread_mutex_unlock(&S.lock);
 
-        qsort(pending, np, sizeof(json_t *), cmp_created);
-        for (size_t i = 0; i < np && !S.stop; i++) {
+        _cleanup_json_ json_t *failed = json_object(); /* sig → message, since the last binding */
+        for (size_t i = 0; i < b.nitems && !S.stop; i++) {
+                const struct sched_item *it = &b.items[i];
+                const char *known = json_string_value(json_object_get(failed, it->sig));
                 _cleanup_free_ char *msg = NULL;
-                int best = sched_pick(pending[i], nodes, nn, &msg);
+                int best = known ? -1 : sched_pick(it->pod, b.nodes, b.nnodes, &msg);
+                enum sched_outcome o;
                 if (best >= 0) {
-                        if (bind_pod(pending[i], nodes[best].name) == 0) {
-                                /* keep the cache honest until the watch echoes the binding */
-                                pthread_mutex_lock(&S.lock);
-                                _cleanup_free_ char *pk =
-                                        xasprintf("%s/%s", jstr(pending[i], "metadata.namespace"),
-                                                  jstr(pending[i], "metadata.name"));
-                                json_t *cur = json_object_get(S.pods, pk);
-                                if (cur && streq(jstr(cur, "metadata.uid"),
-                                                 jstr(pending[i], "metadata.uid"))) {
-                                        json_t *c2 = json_deep_copy(cur);
-                                        jset_str(jobj(c2, "spec"), "nodeName", nodes[best].name);
-                                        json_object_set_new(S.pods, pk, c2);
-                                }
-                                pthread_mutex_unlock(&S.lock);
-                        }
+                        json_object_clear(failed); /* the nodes changed */
+                        o = bind_pod(it->pod, b.nodes[best].name) == 0 ? SCHED_BOUND : SCHED_ERROR;
                 } else {
-                        mark_unschedulable(pending[i], msg);
+                        if (!known)
+                                json_object_set_new(failed, it->sig, json_string(msg));
+                        o = mark_unschedulable(it->pod, known ?: msg) == 0 ? SCHED_UNSCHEDULABLE
+                                                                          : SCHED_ERROR;
                 }
+                pthread_mutex_lock(&S.lock);
+                sched_cache_done(S.cache, &b, it, o, best >= 0 ? b.nodes[best].name : NULL,
+                                 clock_mono_ns());
+                pthread_mutex_unlock(&S.lock);
         }
-        for (size_t i = 0; i < np; i++)
-                json_decref(pending[i]);
-        for (size_t i = 0; i < nn; i++)
-                json_decref(nodes[i].node);
-        free(pending);
-        free(nodes);
+        sched_batch_release(&b);
 }
 
-static void cache_put(json_t *cache, json_t *obj, bool deleted, bool namespaced)
+/* Applies one watch event; wakes the pass only when there is something to try. */
+static void cache_event(json_t *obj, bool deleted, bool pods)
 {
-        _cleanup_free_ char *k =
-                namespaced ? xasprintf("%s/%s", jstr(obj, "metadata.namespace") ?: "",
-                                       jstr(obj, "metadata.name") ?: "")
-                           : xstrdup(jstr(obj, "metadata.name") ?: "");
         pthread_mutex_lock(&S.lock);
-        if (deleted)
-                json_object_del(cache, k);
+        if (pods && deleted)
+                sched_cache_pod_delete(S.cache, obj);
+        else if (pods)
+                sched_cache_pod_put(S.cache, obj);
+        else if (deleted)
+                sched_cache_node_delete(S.cache, obj);
         else
-                json_object_set(cache, k, obj);
-        S.dirty = true;
-        pthread_cond_signal(&S.cond);
+                sched_cache_node_put(S.cache, obj);
+        if (sched_cache_has_active(S.cache))
+                pthread_cond_signal(&S.cond);
         pthread_mutex_unlock(&S.lock);
 }
 
 struct watch_arg {
         const char *path;
-        bool namespaced;
-        json_t **cache;
+        bool pods; /* else nodes */
 };
 
 static void *watch_main(void *p)
@@ -568,19 +522,21 @@ static void *watch_main(void *p)
                 {
                         const char *ns = jstr(it, "metadata.namespace") ?: "";
                         const char *nm = jstr(it, "metadata.name") ?: "";
-                        _cleanup_free_ char *k =
-                                a->namespaced ? xasprintf("%s/%s", ns, nm) : xstrdup(nm);
+                        _cleanup_free_ char *k = a->pods ? xasprintf("%s/%s", ns, nm) : xstrdup(nm);
                         json_object_set(fresh, k, it);
                 }
                 const char *rvs = jstr(r.body, "metadata.resourceVersion");
                 int64_t rv = rvs ? strtoll(rvs, NULL, 10) : 0;
                 kresp_release(&r);
                 pthread_mutex_lock(&S.lock);
-                json_decref(*a->cache);
-                *a->cache = fresh;
-                S.dirty = true;
-                pthread_cond_signal(&S.cond);
+                if (a->pods)
+                        sched_cache_pods_replace(S.cache, fresh);
+                else
+                        sched_cache_nodes_replace(S.cache, fresh);
+                if (sched_cache_has_active(S.cache))
+                        pthread_cond_signal(&S.cond);
                 pthread_mutex_unlock(&S.lock);
+                json_decref(fresh);
                 struct kc_watch *w = NULL;
                 if (kc_watch_start(a->path, NULL, NULL, rv, &w) < 0) {
                         usleep(200 * 1000);
@@ -596,7 +552,7 @@ static void *watch_main(void *p)
                                 break;
                         if (streq(type, "ADDED") || streq(type, "MODIFIED") ||
                             streq(type, "DELETED"))
-                                cache_put(*a->cache, obj, streq(type, "DELETED"), a->namespaced);
+                                cache_event(obj, streq(type, "DELETED"), a->pods);
                         json_decref(obj);
                 }
                 kc_watch_stop(w);
@@ -606,9 +562,10 @@ static void *watch_main(void *p)
 
 static void *sched_main(void *p)
 {
+        pthread_mutex_lock(&S.lock);
         while (!S.stop) {
-                pthread_mutex_lock(&S.lock);
-                while (!S.dirty && !S.stop) {
+                sched_cache_flush(S.cache, clock_mono_ns()); /* parked pods whose time came */
+                if (!sched_cache_has_active(S.cache)) {
                         struct timespec ts;
                         clock_gettime(CLOCK_REALTIME, &ts);
                         ts.tv_nsec += 200 * 1000000L;
@@ -617,41 +574,45 @@ static void *sched_main(void *p)
                                 ts.tv_nsec -= 1000000000L;
                         }
                         pthread_cond_timedwait(&S.cond, &S.lock, &ts);
+                        continue;
                 }
                 pthread_mutex_unlock(&S.lock);
-                if (S.stop)
-                        break;
                 schedule_pass();
+                pthread_mutex_lock(&S.lock);
         }
+        pthread_mutex_unlock(&S.lock);
         return NULL;
 }
 
-static struct watch_arg pod_arg = {"/api/v1/pods", true, &S.pods};
-static struct watch_arg node_arg = {"/api/v1/nodes", false, &S.nodes};
+static struct watch_arg pod_arg = {"/api/v1/pods", true};
+static struct watch_arg node_arg = {"/api/v1/nodes", false};
 
 int scheduler_start(void)
 {
         if (S.running)
                 return -EALREADY;
-        S.pods = json_object();
-        S.nodes = json_object();
+        S.cache = sched_cache_new();
         S.stop = false;
-        S.dirty = true;
-        if (pthread_create(&S.pod_thread, NULL, watch_main, &pod_arg) != 0)
-                return -errno;
-        if (pthread_create(&S.node_thread, NULL, watch_main, &node_arg) != 0) {
+        int e;
+        if ((e = pthread_create(&S.pod_thread, NULL, watch_main, &pod_arg)) != 0)
+                goto fail;
+        if ((e = pthread_create(&S.node_thread, NULL, watch_main, &node_arg)) != 0) {
                 S.stop = true;
                 pthread_join(S.pod_thread, NULL);
-                return -errno;
+                goto fail;
         }
-        if (pthread_create(&S.sched_thread, NULL, sched_main, NULL) != 0) {
+        if ((e = pthread_create(&S.sched_thread, NULL, sched_main, NULL)) != 0) {
                 S.stop = true;
                 pthread_join(S.pod_thread, NULL);
                 pthread_join(S.node_thread, NULL);
-                return -errno;
+                goto fail;
         }
         S.running = true;
         return 0;
+fail:
+        sched_cache_free(S.cache);
+        S.cache = NULL;
+        return -e;
 }
 
 void scheduler_stop(void)
@@ -665,8 +626,7 @@ void scheduler_stop(void)
         pthread_join(S.sched_thread, NULL);
         pthread_join(S.pod_thread, NULL);
         pthread_join(S.node_thread, NULL);
-        json_decref(S.pods);
-        json_decref(S.nodes);
-        S.pods = S.nodes = NULL;
+        sched_cache_free(S.cache);
+        S.cache = NULL;
         S.running = false;
 }
