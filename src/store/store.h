@@ -3,9 +3,11 @@
  * Objects are kept twice: durably in SQLite (WAL, synchronous=FULL, one row per object)
  * and in memory as an array sorted by key, each entry holding the immutable parsed object
  * and its serialised JSON.  Reads never touch SQLite; a write returns only after its
- * transaction committed.  Keys are "<resource>/<namespace>/<name>" for namespaced
- * objects and "<resource>/<name>" for cluster-scoped ones, so a namespace's objects are
- * one contiguous key range.
+ * transaction committed, and no reader sees it before then.  Concurrent writes are group
+ * committed (one transaction and one fsync per batch, see store.c) yet behave as if run
+ * one at a time: preconditions see every earlier write and revisions follow that order.
+ * Keys are "<resource>/<namespace>/<name>" for namespaced objects and "<resource>/<name>"
+ * for cluster-scoped ones, so a namespace's objects are one contiguous key range.
  *
  * resourceVersion is one global 64-bit counter stored in the same transaction as the
  * object.  Every write appends an event to a bounded in-memory history (a ring).  A watch
@@ -58,7 +60,9 @@ int store_list(struct store *s, const char *prefix, const char *start_after, sto
 
 /* Writes.  obj is stolen (it becomes immutable); its metadata.resourceVersion is set to
  * the new revision.  expect_rv 0 = unconditional; otherwise -ESTALE if the stored rv
- * differs.  Return 0, -EEXIST, -ENOENT, -ESTALE, or -EIO (SQLite failure; nothing changed). */
+ * differs.  Return 0, -EEXIST, -ENOENT, -ESTALE, or -EIO (SQLite failure; nothing changed).
+ * -EIO can also replace a refusal: a write committed in the same batch as a failed
+ * transaction fails with it whatever its own verdict would have been. */
 int store_create(struct store *s, const char *key, json_t *obj, int64_t *ret_rv);
 int store_update(struct store *s, const char *key, json_t *obj, int64_t expect_rv,
                  int64_t *ret_rv);
