@@ -2,7 +2,9 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "harness.h"
 #include "base/jsonu.h"
@@ -538,5 +540,102 @@ TEST(failed_batch_fails_every_op)
         CHECK_INT(store_watch_next(w, 10, &ev), -ETIMEDOUT);
         store_watch_close(w);
         sqlite3_close(db);
+        store_close(s);
+}
+
+/* ---- acknowledged means committed, even across SIGKILL ---- */
+
+struct ack {
+        int32_t thread, idx;
+        int64_t rv;
+};
+
+struct killer_arg {
+        struct store *s;
+        int id, fd;
+};
+
+static void *create_forever(void *ud)
+{
+        struct killer_arg *a = ud;
+        for (int i = 0;; i++) {
+                char k[64];
+                snprintf(k, sizeof(k), "configmaps/k/t%d-%d", a->id, i);
+                struct ack ack = {.thread = a->id, .idx = i};
+                if (store_create(a->s, k, obj(k, "v"), &ack.rv) != 0)
+                        _exit(3);
+                if (write(a->fd, &ack, sizeof(ack)) != (ssize_t)sizeof(ack))
+                        _exit(4);
+        }
+        return NULL;
+}
+
+TEST(acknowledged_writes_survive_sigkill)
+{
+        int fds[2];
+        CHECK(pipe(fds) == 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+                close(fds[0]);
+                alarm(20); /* never outlive a crashed parent for long */
+                struct store *s = open_store("kill.db");
+                if (!s)
+                        _exit(2);
+                struct killer_arg a[8];
+                pthread_t t;
+                for (int i = 0; i < 8; i++) {
+                        a[i] = (struct killer_arg){.s = s, .id = i, .fd = fds[1]};
+                        pthread_create(&t, NULL, create_forever, &a[i]);
+                }
+                for (;;)
+                        pause();
+        }
+        close(fds[1]);
+        size_t n = 0, cap = 1024;
+        struct ack *acks = xcalloc(cap, sizeof(*acks));
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        bool killed = false;
+        for (;;) {
+                clock_gettime(CLOCK_MONOTONIC, &t);
+                if (!killed && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >
+                                       400 && n > 100) {
+                        kill(pid, SIGKILL); /* whatever is still in the pipe was acknowledged */
+                        killed = true;
+                }
+                if (n == cap)
+                        acks = xrealloc(acks, (cap *= 2) * sizeof(*acks));
+                ssize_t r = read(fds[0], &acks[n], sizeof(*acks));
+                if (r == 0)
+                        break;
+                if (r == (ssize_t)sizeof(*acks))
+                        n++;
+                else if (r < 0 && errno != EINTR)
+                        break;
+        }
+        close(fds[0]);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        struct store *s = open_store("kill.db");
+        CHECK(s != NULL);
+        int lost = 0;
+        int64_t max_rv = 0;
+        for (size_t i = 0; i < n; i++) {
+                char k[64];
+                snprintf(k, sizeof(k), "configmaps/k/t%d-%d", acks[i].thread, acks[i].idx);
+                json_t *g = store_get(s, k);
+                if (!g || obj_rv_of(g) != acks[i].rv)
+                        lost++;
+                json_decref(g);
+                if (acks[i].rv > max_rv)
+                        max_rv = acks[i].rv;
+        }
+        CHECK(n > 100);
+        CHECK_INT(lost, 0);
+        /* a batch is all or nothing: revisions 1..current are exactly the stored objects */
+        CHECK(store_current_rv(s) >= max_rv);
+        CHECK_INT(store_count(s, "configmaps/k/"), store_current_rv(s));
+        free(acks);
         store_close(s);
 }
