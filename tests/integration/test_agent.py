@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 
-from harness import JOBD, ROOT, Server, check, run, test, wait_for
+from harness import JOBD, ROOT, Server, _failed_checks, check, run, test, wait_for
 
 if os.geteuid() != 0 or not shutil.which("crun") or not shutil.which("conmon"):
     print("skipped: needs root, crun and conmon")
@@ -28,8 +28,12 @@ FLAGS = ["--node-name", "node-a", "--restart-backoff-base", "200", "--restart-ba
          "1000", "--job-backoff-base", "200", "--job-backoff-cap", "1000"]
 
 
+LOGS = []  # temp dirs of every server started here (their server.log)
+
+
 def new_server(data_dir=None):
     srv = Server(*FLAGS, data_dir=data_dir)
+    LOGS.append(srv.tmp)
     os.makedirs(os.path.join(srv.data_dir, "images"), exist_ok=True)
     for f in ("busybox.tar", "perl.tar"):
         dst = os.path.join(srv.data_dir, "images", f)
@@ -247,8 +251,9 @@ def agent_sigkill_keeps_containers_and_accounting():
     srv.proc = None
     out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     check(out.count("conmon") >= 3, "conmon monitors survive the server", out[-2000:])
-    srv2 = Server(*FLAGS, data_dir=data_dir).start()
-    srv2.first_tmp = srv.tmp  # the data dir lives in the first server's temp dir
+    srv2 = Server(*FLAGS, data_dir=data_dir)
+    LOGS.append(srv2.tmp)
+    srv2.start()
     globals()["srv"] = srv2
     j = wait_for(lambda: job_cond("steady", "Complete"), "job steady Complete after restart",
                  timeout=60)
@@ -308,9 +313,18 @@ def cleanup_everything():
     wait_for(lambda: not pod_dirs(), "no pod directories left", timeout=60)
     rc = srv.stop()
     check(rc == 0, "server exits cleanly (no ASan reports)", srv.logtext()[-3000:])
+    if _failed_checks:
+        # keep the servers' whole logs for whoever investigates (the temp dirs go away)
+        for i, tmp in enumerate(LOGS):
+            keep = os.path.join(tempfile.gettempdir(), f"jobd-test-agent-server-{i}.log")
+            try:
+                shutil.copy(os.path.join(tmp, "server.log"), keep)
+                print(f"  server log kept in {keep}")
+            except OSError:
+                pass
     srv.cleanup()
-    if getattr(srv, "first_tmp", None):
-        shutil.rmtree(srv.first_tmp, ignore_errors=True)
+    for tmp in LOGS:
+        shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(IMAGES, ignore_errors=True)
 
 
