@@ -332,10 +332,11 @@ static void pod_put(struct sched_cache *c, const char *key, json_t *pod, bool as
         json_decref(e->pod);
         e->pod = pod;
 
-        struct sched_res req;
-        sched_pod_requests(pod, &req);
         const char *node = jstr(pod, "spec.nodeName");
-        bool counts = node && *node && !pod_terminal(pod);
+        bool counts = node && *node && !pod_terminal(pod), wants = wants_scheduling(pod);
+        struct sched_res req = {0};
+        if (counts || wants)
+                sched_pod_requests(pod, &req);
         if (e->node && !(counts && streq(e->node, node) && res_eq(&e->charged, &req))) {
                 uncharge(c, e);
                 move_all(c); /* room freed (or moved): parked pods may fit now */
@@ -343,7 +344,7 @@ static void pod_put(struct sched_cache *c, const char *key, json_t *pod, bool as
         if (counts && !e->node)
                 charge(c, e, node, &req);
 
-        if (!wants_scheduling(pod)) {
+        if (!wants) {
                 dequeue(c, e);
                 free(e->sig);
                 e->sig = NULL;
