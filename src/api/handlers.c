@@ -1049,9 +1049,7 @@ static void do_list(struct req *rq, struct target *t, struct resp *rs)
                         return;
                 }
         }
-        /* in-process clients get the stored trees themselves: no text round trip, and
-         * their caches share memory with the store */
-        if (c.table || rq->internal)
+        if (c.table)
                 c.objs = json_array();
         _cleanup_free_ char *prefix = store_prefix(r, t->ns);
         int64_t rv = 0;
@@ -1064,14 +1062,6 @@ static void do_list(struct req *rq, struct target *t, struct resp *rs)
                 rs->ctype = "application/json;as=Table;v=v1;g=meta.k8s.io";
                 rs->raw = table_render(r, c.objs, c.full_object, rvs, next, &rs->raw_len);
                 json_decref(c.objs);
-        } else if (rq->internal) {
-                json_t *meta = json_pack("{s:s}", "resourceVersion", rvs);
-                if (next)
-                        jset_str(meta, "continue", next);
-                resp_json(rs, 200,
-                          json_pack("{s:s, s:s, s:o, s:o}", "kind", r->list_kind, "apiVersion",
-                                    resource_api_version(r), "metadata", meta, "items",
-                                    c.objs));
         } else {
                 /* lists are assembled from the stored JSON text: no re-encoding */
                 struct buf out;
