@@ -84,8 +84,10 @@ int kc_request(const char *method, const char *path, const char *query, json_t *
         struct resp rs;
         api_handle(&rq, &rs);
         *ret = (struct kresp){.code = rs.code};
+        /* the answer may be the stored object itself: the caller owns (and may change)
+         * what it gets, so it gets a copy */
         if (rs.body)
-                ret->body = json_incref(rs.body);
+                ret->body = json_deep_copy(rs.body);
         else if (rs.raw) {
                 char err[128];
                 ret->body = jparse(rs.raw, rs.raw_len, 1000, err, sizeof(err));

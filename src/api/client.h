@@ -30,7 +30,8 @@ struct kc_watch;
  * selectors may be NULL. */
 int kc_watch_start(const char *path, const char *label_selector, const char *field_selector,
                    int64_t rv, struct kc_watch **ret);
-/* 0 and *type ("ADDED"/"MODIFIED"/"DELETED"), *obj (owned by caller) for an event;
+/* 0 and *type ("ADDED"/"MODIFIED"/"DELETED"), *obj for an event: a reference the caller
+ * owns but must not modify — it is the store's own immutable object (deep-copy to edit);
  * -ETIMEDOUT when nothing came within timeout_ms; -ESTALE when the watcher was dropped
  * (overflow or history gap: re-list); -ECANCELED when the server shuts down. */
 int kc_watch_next(struct kc_watch *w, int timeout_ms, const char **type, json_t **obj);

@@ -100,7 +100,7 @@ def exact_accounting_across_sigkills():
     check(code == 201, "job created", body)
     rnd = random.Random()
     while state["kills"] < KILLS:
-        time.sleep(rnd.uniform(0.1, 0.8))
+        time.sleep(rnd.uniform(0.05, 0.3))
         code, j, _ = srv.api("GET", "/apis/batch/v1/namespaces/default/jobs/crash")
         if code == 200 and j["status"].get("succeeded", 0) >= COMPLETIONS:
             break
