@@ -972,6 +972,8 @@ static int start_container(struct pod *p, struct ctr *c)
         _cleanup_free_ char *logp = xasprintf("%s/%d.log", ldir, attempt);
         unlink(logp);
         struct rt_spec spec = {.id = id, .bundle = bundle, .log_path = logp, .config = cfg};
+        log_debug("agent: %s/%s: bundle for %s ready (%.1f ms)", p->ns, p->name, c->name,
+                  (clock_mono_ns() - t_begin) / 1e6);
         sem_wait(&A.rt_slots);
         r = A.rt->ops->create(A.rt, &spec, err, sizeof(err));
         sem_post(&A.rt_slots);
