@@ -32,6 +32,7 @@ struct ctr {
         json_t *last_term; /* lastState.terminated */
         bool exited;       /* [L] set by the runtime's exit callback */
         bool done;         /* init container completed / regular container will not restart */
+        bool retire;       /* exited: remove it from the runtime after the next status write */
         int64_t retry_at;  /* monotonic ns: when to (re)start, 0 = now */
         int64_t backoff_ms;
         char *image, *image_id;

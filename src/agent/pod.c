@@ -678,6 +678,7 @@ static void handle_exit(struct pod *p, struct ctr *c)
                 const char *reason = s.oom ? "OOMKilled" : s.exit_code == 0 ? "Completed" : "Error";
                 set_terminated(c, s.exit_code, reason, NULL, s.finished_ns);
         }
+        c->retire = true;
         decide(p, c);
 }
 
@@ -1343,6 +1344,15 @@ static void *pod_main(void *arg)
                         checkpoint_save(p);
                 }
                 write_status(p);
+                /* exited containers leave the runtime (and their cgroups and rootfs
+                 * mounts go) once their status is out; logs and the checkpoint stay */
+                for (size_t i = 0; i < p->nctrs; i++) {
+                        struct ctr *c = &p->ctrs[i];
+                        if (c->retire && c->st != C_RUNNING) {
+                                release_attempt(p, c, c->id);
+                                c->retire = false;
+                        }
+                }
                 wait_wake(p, p->terminal ? 0 : next_wakeup(p));
         }
         pthread_mutex_lock(&A.lock);
