@@ -41,7 +41,9 @@ static void usage(FILE *f)
               "  --watch-history N      watch events kept for resuming watches (default 20000)\n"
               "  --job-backoff-base MS  pod re-creation backoff base (default 10000)\n"
               "  --job-backoff-cap MS   pod re-creation backoff cap (default 600000)\n"
-              "  --job-sync-period MS   how long the Job controller batches pod events (default 1000)\n"
+              "  --job-sync-period MS   how long the Job controller batches pod events (default 100;\n"
+              "                         upstream batches for 1000, which caps a Job at about\n"
+              "                         parallelism pods per second)\n"
               "  --disable-agent        do not run the embedded node agent\n"
               "  --node-name NAME       the embedded agent's node name (default: hostname)\n"
               "  --node-label K=V       extra node label (repeatable, up to 32)\n"
@@ -102,7 +104,7 @@ static int cmd_server(int argc, char **argv)
                                 .data_dir = "/var/lib/jobd",
                                 .backoff_base_ms = 10000,
                                 .backoff_cap_ms = 600000,
-                                .sync_period_ms = 1000};
+                                .sync_period_ms = 100};
         static const struct option opts[] = {
                 {"listen", required_argument, NULL, 'l'},
                 {"port", required_argument, NULL, 'p'},
