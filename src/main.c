@@ -297,12 +297,15 @@ int main(int argc, char **argv)
         if (argc < 2 || streq(argv[1], "-h") || streq(argv[1], "--help")) {
                 fputs("usage: jobd server [options]     run the API server, controllers and the "
                       "embedded node agent\n"
+                      "       jobd agent --server URL [options]  a node agent joining a server\n"
                       "       jobd image pull|import|ls|rm|prune ...  manage a node's images\n",
                       argc < 2 ? stderr : stdout);
                 return argc < 2 ? 2 : 0;
         }
         if (streq(argv[1], "server"))
                 return cmd_server(argc - 1, argv + 1);
+        if (streq(argv[1], "agent"))
+                return agent_main(argc - 1, argv + 1);
         if (streq(argv[1], "image")) {
                 if (argc > 2 && (streq(argv[2], "pull") || streq(argv[2], "prune")))
                         return registry_cli(argc - 1, argv + 1);

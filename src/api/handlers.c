@@ -1363,13 +1363,17 @@ static void do_log(struct req *rq, struct target *t, struct resp *rs)
         }
         const char *waiting = NULL;
         bool started = false;
-        json_array_foreach(jget(pod, "status.containerStatuses"), i, c)
-        {
-                if (!streq(jstr(c, "name"), container))
-                        continue;
-                waiting = jstr(c, "state.waiting.reason");
-                started = jget(c, "state.running") || jget(c, "state.terminated") ||
-                          jget(c, "lastState.terminated");
+        static const char *const lists[] = {"status.containerStatuses",
+                                            "status.initContainerStatuses"};
+        for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+                json_array_foreach(jget(pod, lists[l]), i, c)
+                {
+                        if (!streq(jstr(c, "name"), container))
+                                continue;
+                        waiting = jstr(c, "state.waiting.reason");
+                        started = jget(c, "state.running") || jget(c, "state.terminated") ||
+                                  jget(c, "lastState.terminated");
+                }
         }
         if (!started) {
                 resp_statusf(rs, 400, "BadRequest",
