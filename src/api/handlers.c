@@ -1089,6 +1089,17 @@ static void do_list(struct req *rq, struct target *t, struct resp *rs)
 
 static void do_get(struct req *rq, struct target *t, struct resp *rs)
 {
+        if (!accept_wants_table(rq->accept) && !rq->internal) {
+                _cleanup_free_ char *key = store_key(t->res, t->ns, t->name);
+                rs->raw = store_get_json(api.store, key, &rs->raw_len);
+                if (!rs->raw) {
+                        resp_not_found(rs, t->res, t->name);
+                        return;
+                }
+                rs->code = 200;
+                rs->ctype = "application/json";
+                return;
+        }
         _cleanup_json_ json_t *o = get_current(t, rs);
         if (!o)
                 return;

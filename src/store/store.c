@@ -357,6 +357,21 @@ json_t *store_get(struct store *s, const char *key)
         return o;
 }
 
+char *store_get_json(struct store *s, const char *key, size_t *ret_len)
+{
+        bool found;
+        char *t = NULL;
+        pthread_rwlock_rdlock(&s->lock);
+        size_t i = find(s, key, &found);
+        if (found) {
+                *ret_len = strlen(s->ents[i]->json);
+                t = xmalloc(*ret_len + 1);
+                memcpy(t, s->ents[i]->json, *ret_len + 1);
+        }
+        pthread_rwlock_unlock(&s->lock);
+        return t;
+}
+
 int store_list(struct store *s, const char *prefix, const char *start_after, store_visit_fn fn,
                void *ud, int64_t *ret_rv)
 {

@@ -50,6 +50,9 @@ int64_t store_count(struct store *s, const char *prefix);
 
 /* Returns a new reference to the object, or NULL if absent. */
 json_t *store_get(struct store *s, const char *key);
+/* The stored JSON text of the object (a copy the caller frees), or NULL if absent: what a
+ * plain GET answers, without serialising the tree again. */
+char *store_get_json(struct store *s, const char *key, size_t *ret_len);
 
 /* Visit objects whose key starts with prefix, in key order, starting after start_after
  * (exclusive; NULL = from the beginning), under one consistent snapshot.  fn returns
