@@ -38,14 +38,29 @@ void time_format_rfc3339nano(int64_t ns, char *out, size_t n)
         snprintf(out, n, "%s.%09lldZ", base, (long long)(ns % 1000000000LL));
 }
 
+static int digits(const char *s, int n)
+{
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return -1;
+                v = v * 10 + (s[i] - '0');
+        }
+        return v;
+}
+
+/* Hand-rolled: strptime showed up in Table listings (two timestamps per row). */
 int time_parse_rfc3339(const char *s, int64_t *ret_sec)
 {
-        struct tm tm = {0};
-        if (!s)
+        if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+            s[13] != ':' || s[16] != ':')
                 return -EINVAL;
-        const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-        if (!p)
+        int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+        int h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
+        if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+            mi > 59 || se < 0 || se > 60)
                 return -EINVAL;
+        const char *p = s + 19;
         if (*p == '.') {
                 p++;
                 while (*p >= '0' && *p <= '9')
@@ -54,18 +69,26 @@ int time_parse_rfc3339(const char *s, int64_t *ret_sec)
         int64_t off = 0;
         if (*p == 'Z' || *p == 'z') {
                 p++;
-        } else if (*p == '+' || *p == '-') {
-                int hh, mm;
-                if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+        } else if ((*p == '+' || *p == '-') && strlen(p) >= 6 && p[3] == ':') {
+                int oh = digits(p + 1, 2), om = digits(p + 4, 2);
+                if (oh < 0 || om < 0)
                         return -EINVAL;
-                off = (hh * 3600 + mm * 60) * (*p == '+' ? 1 : -1);
+                off = (oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
                 p += 6;
         } else {
                 return -EINVAL;
         }
         if (*p)
                 return -EINVAL;
-        *ret_sec = (int64_t)timegm(&tm) - off;
+        /* days from civil (Howard Hinnant's algorithm), valid for the proleptic Gregorian
+         * calendar */
+        int64_t yy = y - (mo <= 2);
+        int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+        int64_t yoe = yy - era * 400;
+        int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        int64_t days = era * 146097 + doe - 719468;
+        *ret_sec = days * 86400 + h * 3600 + mi * 60 + se - off;
         return 0;
 }
 
