@@ -1,4 +1,5 @@
 /* jsonu.c — see jsonu.h. */
+#include "base/buf.h"
 #include "base/jsonu.h"
 
 json_t *jget(json_t *o, const char *path)
@@ -117,4 +118,120 @@ json_t *jparse(const char *data, size_t len, int max_depth, char *err, size_t er
         if (!j)
                 snprintf(err, errlen, "%s (line %d, column %d)", je.text, je.line, je.column);
         return j;
+}
+
+/* A plain recursive writer.  jansson's dumper tracks every container it enters in a
+ * hashtable keyed by the pointer's printed form (cycle detection), which made it the top
+ * cost of large Table lists; our trees are acyclic by construction, so depth is the only
+ * guard needed. */
+static int jwrite_str(struct buf *b, const char *s, size_t n)
+{
+        static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
+        int r = buf_append(b, "\"", 1);
+        size_t start = 0;
+        for (size_t i = 0; i < n && r == 0; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c >= 0x20 && c != '"' && c != '\\')
+                        continue;
+                r = buf_append(b, s + start, i - start);
+                start = i + 1;
+                char e[6] = {'\\', 0};
+                size_t el = 2;
+                switch (c) {
+                case '"':
+                        e[1] = '"';
+                        break;
+                case '\\':
+                        e[1] = '\\';
+                        break;
+                case '\n':
+                        e[1] = 'n';
+                        break;
+                case '\r':
+                        e[1] = 'r';
+                        break;
+                case '\t':
+                        e[1] = 't';
+                        break;
+                case '\b':
+                        e[1] = 'b';
+                        break;
+                case '\f':
+                        e[1] = 'f';
+                        break;
+                default:
+                        e[1] = 'u';
+                        e[2] = '0';
+                        e[3] = '0';
+                        e[4] = hex[c >> 4];
+                        e[5] = hex[c & 15];
+                        el = 6;
+                }
+                if (r == 0)
+                        r = buf_append(b, e, el);
+        }
+        if (r == 0)
+                r = buf_append(b, s + start, n - start);
+        if (r == 0)
+                r = buf_append(b, "\"", 1);
+        return r;
+}
+
+int jwrite(struct buf *b, const json_t *j, int depth)
+{
+        if (depth > 2 * JSON_MAX_DEPTH)
+                return -ELOOP;
+        int r = 0;
+        switch (json_typeof(j)) {
+        case JSON_OBJECT: {
+                r = buf_append(b, "{", 1);
+                const char *k;
+                json_t *v;
+                bool first = true;
+                json_object_foreach((json_t *)j, k, v)
+                {
+                        if (r == 0 && !first)
+                                r = buf_append(b, ",", 1);
+                        first = false;
+                        if (r == 0)
+                                r = jwrite_str(b, k, strlen(k));
+                        if (r == 0)
+                                r = buf_append(b, ":", 1);
+                        if (r == 0)
+                                r = jwrite(b, v, depth + 1);
+                }
+                if (r == 0)
+                        r = buf_append(b, "}", 1);
+                return r;
+        }
+        case JSON_ARRAY: {
+                r = buf_append(b, "[", 1);
+                for (size_t i = 0; r == 0 && i < json_array_size(j); i++) {
+                        if (i)
+                                r = buf_append(b, ",", 1);
+                        if (r == 0)
+                                r = jwrite(b, json_array_get(j, i), depth + 1);
+                }
+                if (r == 0)
+                        r = buf_append(b, "]", 1);
+                return r;
+        }
+        case JSON_STRING:
+                return jwrite_str(b, json_string_value(j), json_string_length(j));
+        case JSON_INTEGER:
+                return buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        case JSON_REAL: {
+                /* rare in Kubernetes objects: let jansson pick the shortest exact form */
+                char *t = json_dumps(j, JSON_ENCODE_ANY);
+                r = t ? buf_puts(b, t) : -ENOMEM;
+                free(t);
+                return r;
+        }
+        case JSON_TRUE:
+                return buf_append(b, "true", 4);
+        case JSON_FALSE:
+                return buf_append(b, "false", 5);
+        default:
+                return buf_append(b, "null", 4);
+        }
 }

@@ -28,6 +28,10 @@ void jset_int(json_t *o, const char *key, int64_t v);
 
 /* Compact serialisation (caller frees). */
 char *jdump(const json_t *j);
+/* Append the compact JSON text of j to b (what jdump produces, without jansson's
+ * per-container cycle bookkeeping).  Negative errno if b's cap is hit. */
+struct buf;
+int jwrite(struct buf *b, const json_t *j, int depth);
 /* Parse with a nesting cap (hostile input): depth > max_depth fails with a message. */
 json_t *jparse(const char *data, size_t len, int max_depth, char *err, size_t errlen);
 #define JSON_MAX_DEPTH 64

@@ -61,3 +61,37 @@ TEST(human_duration)
                 CHECK_STR(b, t[i].want);
         }
 }
+
+#include "base/buf.h"
+#include "base/jsonu.h"
+
+/* jwrite must produce what jdump produces (the same text, not just equal JSON). */
+TEST(jwrite_matches_jdump)
+{
+        static const char *const docs[] = {
+                "{}", "[]", "\"\"", "0", "-12345678901234", "true", "false", "null",
+                "{\"a\":\"q\\\"uote\\\\back\\nline\\ttab\\u0001ctl\\u001f\",\"b\":[1,2,{\"c\":null}]}",
+                "{\"metadata\":{\"name\":\"pi\",\"labels\":{\"job-name\":\"pi\"},\"generation\":1},"
+                "\"u\":\"\\u00e9\\u4e2d\\ud83d\\ude00\",\"deep\":[[[[{\"x\":[true,false]}]]]]}",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(docs); i++) {
+                json_error_t e;
+                json_t *j = json_loads(docs[i], JSON_DECODE_ANY, &e);
+                CHECK(j != NULL);
+                char *want = jdump(j);
+                struct buf b;
+                buf_init(&b, 0);
+                CHECK_INT(jwrite(&b, j, 0), 0);
+                CHECK_STR(b.data, want);
+                free(want);
+                buf_release(&b);
+                json_decref(j);
+        }
+        /* a cap is honoured */
+        json_t *big = json_pack("{s:s}", "k", "0123456789012345678901234567890123456789");
+        struct buf small;
+        buf_init(&small, 16);
+        CHECK(jwrite(&small, big, 0) < 0);
+        buf_release(&small);
+        json_decref(big);
+}
