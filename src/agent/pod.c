@@ -51,6 +51,24 @@ static const char *restart_policy(struct pod *p)
         return jstr(p->spec, "restartPolicy") ?: "Always";
 }
 
+/* The latest Pod from the API, as a reference of the caller's own.  p->obj is replaced
+ * (and the old object freed) by the watch thread whenever an event for the pod arrives,
+ * so the worker never reads p->obj itself outside A.lock: it takes a reference here. */
+static json_t *pod_obj(struct pod *p)
+{
+        pthread_mutex_lock(&A.lock);
+        json_t *o = json_incref(p->obj);
+        pthread_mutex_unlock(&A.lock);
+        return o;
+}
+
+#define pod_event(p, ...)                                  \
+        do {                                               \
+                json_t *ev_obj_ = pod_obj(p);              \
+                agent_event(ev_obj_, __VA_ARGS__);         \
+                json_decref(ev_obj_);                      \
+        } while (0)
+
 /* ---------- checkpoint ---------- */
 
 static void checkpoint_save(struct pod *p)
@@ -124,10 +142,12 @@ static void ctrs_init(struct pod *p)
 {
         size_t ni = json_array_size(jget(p->spec, "initContainers"));
         size_t nc = json_array_size(jget(p->spec, "containers"));
-        p->nctrs = ni + nc;
-        p->ctrs = xcalloc(p->nctrs ? p->nctrs : 1, sizeof(struct ctr));
-        for (size_t i = 0; i < p->nctrs; i++) {
-                struct ctr *c = &p->ctrs[i];
+        /* the exit watcher and the log endpoint walk p->ctrs under A.lock: the records
+         * are filled in first and published (array and count together) under the lock */
+        size_t n = ni + nc;
+        struct ctr *ctrs = xcalloc(n ? n : 1, sizeof(struct ctr));
+        for (size_t i = 0; i < n; i++) {
+                struct ctr *c = &ctrs[i];
                 c->init = i < ni;
                 c->spec = json_array_get(jget(p->spec, c->init ? "initContainers" : "containers"),
                                          c->init ? i : i - ni);
@@ -139,10 +159,14 @@ static void ctrs_init(struct pod *p)
                         set_str(&c->reason, "PodInitializing");
         }
         if (ni > 0)
-                set_str(&p->ctrs[0].reason, "PodInitializing");
+                set_str(&ctrs[0].reason, "PodInitializing");
         p->initialized = ni == 0;
-        for (size_t i = ni; i < p->nctrs; i++)
-                set_str(&p->ctrs[i].reason, ni > 0 ? "PodInitializing" : "ContainerCreating");
+        for (size_t i = ni; i < n; i++)
+                set_str(&ctrs[i].reason, ni > 0 ? "PodInitializing" : "ContainerCreating");
+        pthread_mutex_lock(&A.lock);
+        p->ctrs = ctrs;
+        p->nctrs = n;
+        pthread_mutex_unlock(&A.lock);
 }
 
 static void ctrs_restore(struct pod *p, json_t *ck)
@@ -575,7 +599,8 @@ static int sandbox_setup(struct pod *p, char *err, size_t errlen)
                 p->netns = path;
         }
         json_t *paths = NULL;
-        r = volumes_setup(p->obj ? p->obj : p->spec, p->dir, agent_get_object, &paths, err, errlen);
+        _cleanup_json_ json_t *obj = pod_obj(p);
+        r = volumes_setup(obj ? obj : p->spec, p->dir, agent_get_object, &paths, err, errlen);
         json_decref(paths);
         return r;
 }
@@ -628,9 +653,9 @@ static void schedule_restart(struct pod *p, struct ctr *c)
                                     (long long)(delay / 1000), c->name, p->name, p->ns, p->uid);
                 set_str(&c->message, m);
                 free(m);
-                agent_event(p->obj, "Warning", "BackOff",
-                            "Back-off restarting failed container %s in pod %s_%s(%s)", c->name,
-                            p->name, p->ns, p->uid);
+                pod_event(p, "Warning", "BackOff",
+                          "Back-off restarting failed container %s in pod %s_%s(%s)", c->name,
+                          p->name, p->ns, p->uid);
         } else {
                 set_str(&c->reason, "ContainerCreating");
                 set_str(&c->message, NULL);
@@ -684,7 +709,7 @@ static void handle_exit(struct pod *p, struct ctr *c)
 
 static int attempt_fail(struct pod *p, struct ctr *c, const char *waiting_reason, const char *msg)
 {
-        agent_event(p->obj, "Warning", "Failed", "Error: %s", msg);
+        pod_event(p, "Warning", "Failed", "Error: %s", msg);
         c->st = C_WAITING;
         set_str(&c->reason, waiting_reason);
         set_str(&c->message, msg);
@@ -801,16 +826,18 @@ static int ensure_image(struct pod *p, struct ctr *c, json_t **ret_img)
 {
         const char *policy = jstr(c->spec, "imagePullPolicy");
         if (A.reg && registry_needs_pull(A.image_dir, c->image, policy))
-                agent_event(p->obj, "Normal", "Pulling", "Pulling image \"%s\"", c->image);
+                pod_event(p, "Normal", "Pulling", "Pulling image \"%s\"", c->image);
         struct registry_ensure ens = {0};
         _cleanup_json_ json_t *secrets = NULL;
         int r;
         if (A.reg) {
                 char warn[512] = "";
-                if (json_array_size(jget(p->spec, "imagePullSecrets")))
-                        secrets = registry_pod_pull_secrets(A.hc, p->obj, warn, sizeof(warn));
+                if (json_array_size(jget(p->spec, "imagePullSecrets"))) {
+                        _cleanup_json_ json_t *obj = pod_obj(p);
+                        secrets = registry_pod_pull_secrets(A.hc, obj, warn, sizeof(warn));
+                }
                 if (warn[0])
-                        agent_event(p->obj, "Warning", "FailedToRetrieveImagePullSecret", "%s", warn);
+                        pod_event(p, "Warning", "FailedToRetrieveImagePullSecret", "%s", warn);
                 r = registry_ensure_image(A.reg, A.image_dir, c->image, policy, secrets, NULL, NULL,
                                           &ens);
         } else {
@@ -840,15 +867,15 @@ static int ensure_image(struct pod *p, struct ctr *c, json_t **ret_img)
         if (r == 0 && !ens.reason && ens.record) {
                 if (streq(c->reason, "ErrImagePull") || streq(c->reason, "ImagePullBackOff"))
                         c->backoff_ms = 0; /* pull backoff does not carry over to restarts */
-                agent_event(p->obj, "Normal", "Pulled", "%s", ens.pulled_message);
+                pod_event(p, "Normal", "Pulled", "%s", ens.pulled_message);
                 set_str(&c->image_id, ens.image_id);
                 *ret_img = json_incref(ens.record);
                 registry_ensure_release(&ens);
                 return 0;
         }
         const char *reason = ens.reason ? ens.reason : "ErrImagePull";
-        agent_event(p->obj, "Warning", ens.event_reason ? ens.event_reason : "Failed", "%s",
-                    ens.message);
+        pod_event(p, "Warning", ens.event_reason ? ens.event_reason : "Failed", "%s",
+                  ens.message);
         c->st = C_WAITING;
         int64_t delay_ms;
         if (streq(reason, "ErrImagePull")) {
@@ -859,8 +886,8 @@ static int ensure_image(struct pod *p, struct ctr *c, json_t **ret_img)
                         set_str(&c->reason, "ImagePullBackOff");
                         set_str(&c->message, m);
                         free(m);
-                        agent_event(p->obj, "Normal", "BackOff", "Back-off pulling image \"%s\"",
-                                    c->image);
+                        pod_event(p, "Normal", "BackOff", "Back-off pulling image \"%s\"",
+                                  c->image);
                 } else {
                         set_str(&c->reason, "ErrImagePull");
                         set_str(&c->message, ens.message);
@@ -887,12 +914,13 @@ static int start_container(struct pod *p, struct ctr *c)
         _cleanup_json_ json_t *img = NULL;
         if (!is_fake() && ensure_image(p, c, &img) < 0)
                 return -ENOENT;
-        _cleanup_json_ json_t *env = env_resolve(p->obj, c->spec, err, sizeof(err));
+        _cleanup_json_ json_t *obj = pod_obj(p);
+        _cleanup_json_ json_t *env = env_resolve(obj, c->spec, err, sizeof(err));
         if (!env)
                 return attempt_fail(p, c, "CreateContainerConfigError", err);
         _cleanup_json_ json_t *paths = vol_paths_cache(p);
         json_t *vmounts = NULL;
-        if (volumes_container_mounts(p->obj, c->spec, paths, &vmounts, err, sizeof(err)) < 0)
+        if (volumes_container_mounts(obj, c->spec, paths, &vmounts, err, sizeof(err)) < 0)
                 return attempt_fail(p, c, "CreateContainerConfigError", err);
         _cleanup_json_ json_t *mounts = etc_mounts(p);
         json_array_extend(mounts, vmounts);
@@ -948,7 +976,7 @@ static int start_container(struct pod *p, struct ctr *c)
         _cleanup_free_ char *host = pod_hostname(p);
         _cleanup_free_ char *cg = xasprintf("/jobd/%s", id);
         struct bundle_in in = {
-                .pod = p->obj,
+                .pod = obj,
                 .container = c->spec,
                 .image_config = icfg,
                 .env = env,
@@ -998,7 +1026,7 @@ static int start_container(struct pod *p, struct ctr *c)
         }
         c->started_ns = clock_now_ns();
         if (r < 0) {
-                agent_event(p->obj, "Warning", "Failed", "Error: %s", err);
+                pod_event(p, "Warning", "Failed", "Error: %s", err);
                 c->st = C_RUNNING;
                 set_terminated(c, 128, "StartError", err, 0);
                 decide(p, c);
@@ -1006,13 +1034,13 @@ static int start_container(struct pod *p, struct ctr *c)
         }
         log_debug("agent: %s/%s: created %s (%.1f ms)", p->ns, p->name, c->name,
                   (clock_mono_ns() - t_begin) / 1e6);
-        agent_event(p->obj, "Normal", "Created", "Created container %s", c->name);
+        pod_event(p, "Normal", "Created", "Created container %s", c->name);
         sem_wait(&A.rt_slots);
         r = A.rt->ops->start(A.rt, id, err, sizeof(err));
         sem_post(&A.rt_slots);
         c->started_ns = clock_now_ns();
         if (r < 0) {
-                agent_event(p->obj, "Warning", "Failed", "Error: %s", err);
+                pod_event(p, "Warning", "Failed", "Error: %s", err);
                 set_terminated(c, 128, "StartError", err, 0);
                 decide(p, c);
                 return r;
@@ -1022,7 +1050,7 @@ static int start_container(struct pod *p, struct ctr *c)
         set_str(&c->message, NULL);
         log_debug("agent: %s/%s: started %s (%.1f ms)", p->ns, p->name, c->name,
                   (clock_mono_ns() - t_begin) / 1e6);
-        agent_event(p->obj, "Normal", "Started", "Started container %s", c->name);
+        pod_event(p, "Normal", "Started", "Started container %s", c->name);
         return 0;
 }
 
@@ -1127,7 +1155,7 @@ static void kill_all(struct pod *p, int64_t grace_s)
                 struct ctr *c = &p->ctrs[i];
                 if (c->st != C_RUNNING)
                         continue;
-                agent_event(p->obj, "Normal", "Killing", "Stopping container %s", c->name);
+                pod_event(p, "Normal", "Killing", "Stopping container %s", c->name);
                 A.rt->ops->kill(A.rt, c->id, grace_s > 0 ? SIGTERM : SIGKILL);
         }
         int64_t deadline = clock_mono_ns() + grace_s * 1000000000LL;
@@ -1169,7 +1197,8 @@ static void cleanup_pod(struct pod *p)
         if (p->netns) {
                 mntns_netns_remove(p->netns);
         }
-        volumes_teardown(p->obj ? p->obj : p->spec, p->dir);
+        _cleanup_json_ json_t *obj = pod_obj(p);
+        volumes_teardown(obj ? obj : p->spec, p->dir);
         rm_rf(p->dir);
 }
 
@@ -1253,10 +1282,9 @@ static void *pod_main(void *arg)
                 ctrs_restore(p, ck);
                 adopt(p);
         } else {
-                pthread_mutex_lock(&A.lock);
-                const char *ph = jstr(p->obj, "status.phase");
+                _cleanup_json_ json_t *obj = pod_obj(p);
+                const char *ph = jstr(obj, "status.phase");
                 bool was_terminal = streq(ph, "Succeeded") || streq(ph, "Failed");
-                pthread_mutex_unlock(&A.lock);
                 if (was_terminal) {
                         /* finished before this agent knew it: never run it again */
                         p->terminal = true;
@@ -1309,8 +1337,8 @@ static void *pod_main(void *arg)
                         if (!p->sandbox_ready) {
                                 char err[1024];
                                 if (sandbox_setup(p, err, sizeof(err)) < 0) {
-                                        agent_event(p->obj, "Warning", "FailedMount",
-                                                    "MountVolume.SetUp failed: %s", err);
+                                        pod_event(p, "Warning", "FailedMount",
+                                                  "MountVolume.SetUp failed: %s", err);
                                         write_status(p);
                                         checkpoint_save(p);
                                         wait_wake(p, clock_mono_ns() + 2000000000LL);
@@ -1323,8 +1351,8 @@ static void *pod_main(void *arg)
                         int64_t ads;
                         if (jint(p->spec, "activeDeadlineSeconds", &ads) &&
                             clock_now_s() >= p->start_time_s + ads) {
-                                agent_event(p->obj, "Warning", "DeadlineExceeded",
-                                            "Pod was active on the node longer than the specified deadline");
+                                pod_event(p, "Warning", "DeadlineExceeded",
+                                          "Pod was active on the node longer than the specified deadline");
                                 p->stopping = true;
                                 int64_t grace = 30;
                                 jint(p->spec, "terminationGracePeriodSeconds", &grace);

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from harness import JOBD, ROOT, Server, _failed_checks, check, run, test, wait_for
@@ -227,6 +228,47 @@ def image_never_pull_and_cli():
     rc, out, err = kubectl("get", "pod", "ghost")
     check("ErrImageNeverPull" in out, "kubectl shows ErrImageNeverPull", out + err)
     kubectl("delete", "pod", "ghost", "--grace-period=0", "--force")
+
+
+@test
+def pod_updates_while_containers_restart():
+    # every watch event replaces the agent's copy of the pod (and frees the old one) while
+    # the pod's worker builds the next attempt from it: hammer label updates at a
+    # crash-looping pod; the ASan server used to die of a heap-use-after-free here
+    ctrs = [{"name": f"c{i}", "image": "busybox", "imagePullPolicy": "IfNotPresent",
+             "command": ["sh", "-c", "echo flap; exit 1"],
+             "env": [{"name": "N", "valueFrom": {"fieldRef": {"fieldPath": "metadata.labels['n']"}}}]}
+            for i in range(4)]
+    apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "flappy", "labels": {"n": "0"}},
+           "spec": {"restartPolicy": "OnFailure", "terminationGracePeriodSeconds": 1,
+                    "containers": ctrs}})
+    stop = time.monotonic() + 6
+    sent = [0, 0]
+
+    def hammer(k):
+        i = 0
+        while time.monotonic() < stop and srv.proc and srv.proc.poll() is None:
+            i += 1
+            try:
+                code, _, _ = srv.api("PATCH", "/api/v1/namespaces/default/pods/flappy",
+                                     {"metadata": {"labels": {"n": f"{k}-{i}"}}},
+                                     ctype="application/merge-patch+json")
+            except OSError:
+                break
+            sent[k] += code == 200
+    ts = [threading.Thread(target=hammer, args=(k,)) for k in range(2)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    check(srv.proc.poll() is None, "server survived the updates", srv.logtext()[-3000:])
+    check(sum(sent) > 50, "labels updated while it restarted", sent)
+    p = wait_for(lambda: (lambda q: q if q and all(
+                     cs["restartCount"] >= 2 for cs in q["status"]["containerStatuses"])
+                     else None)(pod("flappy")), "flappy's containers restarted twice", timeout=30)
+    check(p is not None, "restarts went on")
+    rc, out, err = kubectl("delete", "pod", "flappy", "--grace-period=1", timeout=60)
+    check(rc == 0, "delete flappy", out + err)
 
 
 @test
