@@ -330,9 +330,18 @@ static char *bundle_of(struct runtime *rt, const char *id)
 
 static int oci_kill(struct runtime *rt, const char *id, int sig)
 {
+        struct oci *o = rt->priv;
         _cleanup_free_ char *b = bundle_of(rt, id);
         if (!b)
                 return -ENOENT;
+        /* conmon writes the exit file once it has reaped the container: from then on the
+         * pid in the pidfile is free for reuse (pid_max may be as low as 32768), and a
+         * signal sent to it would hit whatever process got it next — another container,
+         * a kubectl, the server itself.  An exited container is not signalled. */
+        int code;
+        int64_t when;
+        if (read_exit(o, id, &code, &when) == 0)
+                return -ESRCH;
         _cleanup_free_ char *pf = xasprintf("%s/pidfile", b);
         int pid = read_pid(pf);
         if (pid <= 1)
