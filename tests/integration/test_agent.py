@@ -345,6 +345,15 @@ def runc_runtime_runs_pods():
         wait_for(lambda: not os.listdir(os.path.join(r.data_dir, "agent", "pods")), "runc pod cleaned")
         check(r.stop() == 0, "runc server exits cleanly", r.logtext()[-3000:])
     finally:
+        if _failed_checks:  # its temp dir goes now: keep its log like the others'
+            if r.proc:
+                r.stop()
+            keep = os.path.join(tempfile.gettempdir(), "jobd-test-agent-server-runc.log")
+            try:
+                shutil.copy(os.path.join(r.tmp, "server.log"), keep)
+                print(f"  server log kept in {keep}")
+            except OSError:
+                pass
         r.cleanup()
 
 
