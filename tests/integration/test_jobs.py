@@ -157,7 +157,14 @@ def suspend_and_resume():
     rc, out, err = srv.kubectl("patch", "job", "sus", "--type=merge", "-p", '{"spec":{"suspend":false}}')
     check(rc == 0, "resume via kubectl patch", out + err)
     wait_for(lambda: len(pods_of("sus")) == 2, "pods created after resume")
-    j = job("sus")
+
+    def resumed():
+        # the controller creates the pods first and writes the Job's status after
+        j = job("sus")
+        sc = [c for c in j["status"].get("conditions", []) if c["type"] == "Suspended"]
+        return j if sc and sc[0]["status"] == "False" else None
+
+    j = wait_for(resumed, "Suspended=False after resume") or job("sus")
     sc = [c for c in j["status"].get("conditions", []) if c["type"] == "Suspended"]
     check(sc and sc[0]["status"] == "False" and sc[0]["reason"] == "JobResumed", "JobResumed", sc)
     check(j["status"].get("startTime"), "startTime set on resume", j["status"])
