@@ -116,9 +116,29 @@ static const char *key_for_uid_locked(const char *uid)
 
 /* ---- event handlers ------------------------------------------------------------------- */
 
+/* Pod events are batched per Job (syncJobBatchPeriod), but on the leading edge: the first
+ * event after a quiet period syncs at once, and later ones ride on one sync per period.
+ * Upstream delays every event by the full period, which adds that delay to every pod
+ * replacement; under load both give at most one batched sync per period.  "lb" is the
+ * time of the last (or next scheduled) batched sync. */
 static void enqueue_batched(const char *key)
 {
-        wq_add_after(jc.q, key, jc.cfg.sync_period_ns);
+        int64_t now = clock_mono_ns(), period = jc.cfg.sync_period_ns, lb = INT64_MIN / 2;
+        pthread_mutex_lock(&jc.mu);
+        json_t *s = state_locked(key);
+        jint(s, "lb", &lb);
+        if (lb > now) { /* a batched sync is already due at lb and will see this event */
+                pthread_mutex_unlock(&jc.mu);
+                return;
+        }
+        bool immediate = now - lb >= period;
+        int64_t at = immediate ? now : lb + period;
+        jset_int(s, "lb", at);
+        pthread_mutex_unlock(&jc.mu);
+        if (immediate)
+                wq_add(jc.q, key);
+        else
+                wq_add_after(jc.q, key, at - now);
 }
 
 static void register_job(json_t *job, const char *key)
