@@ -55,22 +55,6 @@ static void usage(FILE *f)
               f);
 }
 
-static int mkdir_p(const char *path)
-{
-        _cleanup_free_ char *p = xstrdup(path);
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = 0;
-                if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 static int write_file_atomic(const char *path, const char *data)
 {
         _cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
@@ -201,7 +185,7 @@ static int cmd_server(int argc, char **argv)
                 fprintf(stderr, "jobd server: unexpected argument '%s'\n", argv[optind]);
                 return 2;
         }
-        int r = mkdir_p(o.data_dir);
+        int r = mkdir_p(o.data_dir, 0700);
         if (r < 0) {
                 log_error("cannot create data dir %s: %s", o.data_dir, strerror(-r));
                 return 1;

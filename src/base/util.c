@@ -1,5 +1,6 @@
 /* util.c — see util.h. */
 #include <sys/random.h>
+#include <sys/stat.h>
 #include "base/util.h"
 
 int64_t clock_fake_ns;
@@ -188,4 +189,20 @@ void random_suffix(char *out, size_t n)
         for (size_t i = 0; i < n; i++)
                 out[i] = alpha[b[i] % (sizeof(alpha) - 1)];
         out[n] = 0;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+        _cleanup_free_ char *p = xstrdup(path);
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = 0;
+                if (mkdir(p, mode) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
 }

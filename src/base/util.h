@@ -2,6 +2,7 @@
  * random identifiers. */
 #ifndef JOBD_UTIL_H
 #define JOBD_UTIL_H
+#include <sys/types.h>
 #include <time.h>
 #include "base/base.h"
 
@@ -30,4 +31,6 @@ void uuid_v4(char *out);
 void random_suffix(char *out, size_t n);
 /* Fill with random bytes (getrandom). */
 void random_bytes(void *p, size_t n);
+/* mkdir -p with mode for every created directory; 0 or negative errno. */
+int mkdir_p(const char *path, mode_t mode);
 #endif

@@ -6,6 +6,7 @@
 #define JOBD_SAFEPATH_H
 #include <stdbool.h>
 #include "base/base.h"
+#include "base/util.h" /* mkdir_p */
 
 /* Normalise a relative path from untrusted input: strips leading "/" and "./", collapses
  * "//" and "/./"; refuses ".." components and empty results with -EINVAL.  Caller frees. */
@@ -19,6 +20,4 @@ int safepath_open_dir(int rootfd, const char *rel, bool create);
 int rm_rf_at(int dirfd, const char *name);
 /* rm -rf path (no symlink following). */
 int rm_rf(const char *path);
-/* mkdir -p with mode. */
-int mkdir_p(const char *path, mode_t mode);
 #endif
