@@ -25,11 +25,7 @@ struct server_opts {
         const char *data_dir;
         bool disable_agent;
         int64_t backoff_base_ms, backoff_cap_ms, sync_period_ms;
-        const char *node_name, *runtime;
-        const char *node_labels[33];
-        int nlabels;
-        int64_t restart_base_ms, restart_cap_ms;
-        int max_pods;
+        struct agent_flags agent;
 };
 
 static void usage(FILE *f)
@@ -45,14 +41,10 @@ static void usage(FILE *f)
               "                         upstream batches for 1000, which caps a Job at about\n"
               "                         parallelism pods per second)\n"
               "  --disable-agent        do not run the embedded node agent\n"
-              "  --node-name NAME       the embedded agent's node name (default: hostname)\n"
-              "  --node-label K=V       extra node label (repeatable, up to 32)\n"
-              "  --runtime NAME         crun (default), runc or fake\n"
-              "  --restart-backoff-base MS  container restart backoff base (default 10000)\n"
-              "  --restart-backoff-cap MS   container restart backoff cap (default 300000)\n"
-              "  --max-pods N           pods the node accepts (default 110)\n"
-              "  --debug                verbose logging\n",
+              "  --debug                verbose logging\n"
+              "embedded node agent:\n",
               f);
+        agent_flags_usage(f);
 }
 
 static int write_file_atomic(const char *path, const char *data)
@@ -98,18 +90,18 @@ static int cmd_server(int argc, char **argv)
                 {"job-backoff-cap", required_argument, NULL, 'c'},
                 {"job-sync-period", required_argument, NULL, 's'},
                 {"disable-agent", no_argument, NULL, 'A'},
-                {"node-name", required_argument, NULL, 'n'},
-                {"node-label", required_argument, NULL, 'L'},
-                {"runtime", required_argument, NULL, 'r'},
-                {"restart-backoff-base", required_argument, NULL, 'R'},
-                {"restart-backoff-cap", required_argument, NULL, 'C'},
-                {"max-pods", required_argument, NULL, 'm'},
+                AGENT_LONG_OPTIONS,
                 {"debug", no_argument, NULL, 'D'},
                 {"help", no_argument, NULL, 'h'},
                 {NULL, 0, NULL, 0},
         };
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+                int handled = agent_flag(&o.agent, c, optarg, "jobd server");
+                if (handled < 0)
+                        return 2;
+                if (handled)
+                        continue;
                 switch (c) {
                 case 'l':
                         o.listen = optarg;
@@ -142,33 +134,6 @@ static int cmd_server(int argc, char **argv)
                         break;
                 case 'A':
                         o.disable_agent = true;
-                        break;
-                case 'n':
-                        o.node_name = optarg;
-                        break;
-                case 'L':
-                        if (o.nlabels == 32 || !strchr(optarg, '=')) {
-                                fprintf(stderr, "jobd: --node-label K=V (at most 32)\n");
-                                return 2;
-                        }
-                        o.node_labels[o.nlabels++] = optarg;
-                        break;
-                case 'r':
-                        if (!streq(optarg, "crun") && !streq(optarg, "runc") &&
-                            !streq(optarg, "fake")) {
-                                fprintf(stderr, "jobd: --runtime must be crun, runc or fake\n");
-                                return 2;
-                        }
-                        o.runtime = optarg;
-                        break;
-                case 'R':
-                        o.restart_base_ms = strtoll(optarg, NULL, 10);
-                        break;
-                case 'C':
-                        o.restart_cap_ms = strtoll(optarg, NULL, 10);
-                        break;
-                case 'm':
-                        o.max_pods = atoi(optarg);
                         break;
                 case 'D':
                         log_min_level = LOG_DEBUG;
@@ -244,16 +209,11 @@ static int cmd_server(int argc, char **argv)
         if (!o.disable_agent) {
                 const char *host = streq(o.listen, "0.0.0.0") ? "127.0.0.1" : o.listen;
                 _cleanup_free_ char *url = xasprintf("http://%s:%u", host, port);
-                struct agent_config ac = {
-                        .server_url = url,
-                        .node_name = o.node_name,
-                        .data_dir = o.data_dir,
-                        .runtime = o.runtime ? o.runtime : "crun",
-                        .node_labels = o.node_labels,
-                        .backoff_base_ms = o.restart_base_ms,
-                        .backoff_cap_ms = o.restart_cap_ms,
-                        .max_pods = o.max_pods,
-                };
+                struct agent_config ac = o.agent.cfg;
+                ac.server_url = url;
+                ac.data_dir = o.data_dir;
+                if (!ac.runtime)
+                        ac.runtime = "crun";
                 if ((r = agent_start(&ac)) < 0)
                         log_error("the embedded node agent failed to start: %s", strerror(-r));
         }

@@ -15,6 +15,26 @@ struct agent_config {
         int max_pods;            /* node "pods" capacity; 0 = 110 */
 };
 
+/* The agent's flags, shared by `jobd server` (embedded agent) and `jobd agent`: splice
+ * AGENT_LONG_OPTIONS into a getopt_long table and hand each option to agent_flag(). */
+#define AGENT_LONG_OPTIONS                                                                     \
+        {"node-name", required_argument, NULL, 'n'},                                           \
+                {"node-label", required_argument, NULL, 'L'},                                  \
+                {"runtime", required_argument, NULL, 'r'},                                     \
+                {"restart-backoff-base", required_argument, NULL, 'R'},                        \
+                {"restart-backoff-cap", required_argument, NULL, 'C'},                         \
+                {"max-pods", required_argument, NULL, 'm'}
+#define AGENT_MAX_LABELS 32
+struct agent_flags {
+        struct agent_config cfg; /* node_labels points into labels once parsed */
+        const char *labels[AGENT_MAX_LABELS + 1];
+        int nlabels;
+};
+/* 1 if opt was an agent flag (stored in f), 0 if not, -EINVAL for a bad value (a message
+ * naming prog was printed). */
+int agent_flag(struct agent_flags *f, int opt, const char *arg, const char *prog);
+void agent_flags_usage(FILE *out);
+
 int agent_start(const struct agent_config *cfg);
 void agent_stop(void);
 

@@ -9,35 +9,70 @@
 #include "base/log.h"
 #include "image/safepath.h"
 
-static void agent_usage(FILE *f)
+void agent_flags_usage(FILE *f)
 {
-        fputs("usage: jobd agent --server URL [options]\n"
-              "  --server URL               the jobd server (http://127.0.0.1:6443)\n"
-              "  --data-dir DIR             state directory (default /var/lib/jobd)\n"
-              "  --node-name NAME           node name (default: hostname)\n"
+        fputs("  --node-name NAME           node name (default: hostname)\n"
               "  --node-label K=V           extra node label (repeatable, up to 32)\n"
               "  --runtime NAME             crun (default), runc or fake\n"
               "  --restart-backoff-base MS  container restart backoff base (default 10000)\n"
               "  --restart-backoff-cap MS   container restart backoff cap (default 300000)\n"
-              "  --max-pods N               node pod capacity (default 110)\n"
-              "  --debug                    verbose logging\n",
+              "  --max-pods N               node pod capacity (default 110)\n",
               f);
+}
+
+int agent_flag(struct agent_flags *f, int opt, const char *arg, const char *prog)
+{
+        switch (opt) {
+        case 'n':
+                f->cfg.node_name = arg;
+                return 1;
+        case 'L':
+                if (f->nlabels >= AGENT_MAX_LABELS || !strchr(arg, '=')) {
+                        fprintf(stderr, "%s: --node-label K=V (at most %d)\n", prog,
+                                AGENT_MAX_LABELS);
+                        return -EINVAL;
+                }
+                f->labels[f->nlabels++] = arg;
+                f->cfg.node_labels = f->labels;
+                return 1;
+        case 'r':
+                if (!streq(arg, "crun") && !streq(arg, "runc") && !streq(arg, "fake")) {
+                        fprintf(stderr, "%s: --runtime must be crun, runc or fake\n", prog);
+                        return -EINVAL;
+                }
+                f->cfg.runtime = arg;
+                return 1;
+        case 'R':
+                f->cfg.backoff_base_ms = strtoll(arg, NULL, 10);
+                return 1;
+        case 'C':
+                f->cfg.backoff_cap_ms = strtoll(arg, NULL, 10);
+                return 1;
+        case 'm':
+                f->cfg.max_pods = atoi(arg);
+                return 1;
+        }
+        return 0;
+}
+
+static void agent_usage(FILE *f)
+{
+        fputs("usage: jobd agent --server URL [options]\n"
+              "  --server URL               the jobd server (http://127.0.0.1:6443)\n"
+              "  --data-dir DIR             state directory (default /var/lib/jobd)\n",
+              f);
+        agent_flags_usage(f);
+        fputs("  --debug                    verbose logging\n", f);
 }
 
 int agent_main(int argc, char **argv)
 {
-        struct agent_config cfg = {.data_dir = "/var/lib/jobd", .runtime = "crun"};
-        const char *labels[33] = {0};
-        int nlabels = 0;
+        struct agent_flags af = {.cfg = {.data_dir = "/var/lib/jobd", .runtime = "crun"}};
+        struct agent_config *cfgp = &af.cfg;
         static const struct option opts[] = {
                 {"server", required_argument, NULL, 's'},
                 {"data-dir", required_argument, NULL, 'd'},
-                {"node-name", required_argument, NULL, 'n'},
-                {"node-label", required_argument, NULL, 'L'},
-                {"runtime", required_argument, NULL, 'r'},
-                {"restart-backoff-base", required_argument, NULL, 'R'},
-                {"restart-backoff-cap", required_argument, NULL, 'C'},
-                {"max-pods", required_argument, NULL, 'm'},
+                AGENT_LONG_OPTIONS,
                 {"debug", no_argument, NULL, 'D'},
                 {"help", no_argument, NULL, 'h'},
                 {NULL, 0, NULL, 0},
@@ -45,38 +80,17 @@ int agent_main(int argc, char **argv)
         int c;
         optind = 0;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+                int handled = agent_flag(&af, c, optarg, "jobd agent");
+                if (handled < 0)
+                        return 2;
+                if (handled)
+                        continue;
                 switch (c) {
                 case 's':
-                        cfg.server_url = optarg;
+                        cfgp->server_url = optarg;
                         break;
                 case 'd':
-                        cfg.data_dir = optarg;
-                        break;
-                case 'n':
-                        cfg.node_name = optarg;
-                        break;
-                case 'L':
-                        if (nlabels >= 32 || !strchr(optarg, '=')) {
-                                fprintf(stderr, "jobd agent: --node-label K=V (at most 32)\n");
-                                return 2;
-                        }
-                        labels[nlabels++] = optarg;
-                        break;
-                case 'r':
-                        if (!streq(optarg, "crun") && !streq(optarg, "runc") && !streq(optarg, "fake")) {
-                                fprintf(stderr, "jobd agent: --runtime must be crun, runc or fake\n");
-                                return 2;
-                        }
-                        cfg.runtime = optarg;
-                        break;
-                case 'R':
-                        cfg.backoff_base_ms = strtoll(optarg, NULL, 10);
-                        break;
-                case 'C':
-                        cfg.backoff_cap_ms = strtoll(optarg, NULL, 10);
-                        break;
-                case 'm':
-                        cfg.max_pods = atoi(optarg);
+                        cfgp->data_dir = optarg;
                         break;
                 case 'D':
                         log_min_level = LOG_DEBUG;
@@ -89,14 +103,13 @@ int agent_main(int argc, char **argv)
                         return 2;
                 }
         }
-        if (!cfg.server_url || optind < argc) {
+        if (!cfgp->server_url || optind < argc) {
                 agent_usage(stderr);
                 return 2;
         }
-        cfg.node_labels = labels;
-        int r = mkdir_p(cfg.data_dir, 0700);
+        int r = mkdir_p(cfgp->data_dir, 0700);
         if (r < 0) {
-                log_error("cannot create data dir %s: %s", cfg.data_dir, strerror(-r));
+                log_error("cannot create data dir %s: %s", cfgp->data_dir, strerror(-r));
                 return 1;
         }
         sigset_t set;
@@ -105,7 +118,7 @@ int agent_main(int argc, char **argv)
         sigaddset(&set, SIGINT);
         pthread_sigmask(SIG_BLOCK, &set, NULL);
         signal(SIGPIPE, SIG_IGN);
-        if ((r = agent_start(&cfg)) < 0) {
+        if ((r = agent_start(cfgp)) < 0) {
                 log_error("jobd agent: cannot start: %s", strerror(-r));
                 return 1;
         }
