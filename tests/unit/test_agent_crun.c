@@ -18,91 +18,13 @@
 #include "scheduler/scheduler.h"
 #include "store/store.h"
 
-static struct hc *hc;
-static struct agent_config saved_cfg;
-static char data_dir[128];
-static bool up;
-
-static void teardown(void)
-{
-        /* delete every pod so no container outlives the test */
-        struct hresp r;
-        if (hc_request(hc, "DELETE", "/api/v1/namespaces/default/pods", NULL, NULL, NULL, &r) == 0)
-                hresp_release(&r);
-        for (int i = 0; i < 1000; i++) {
-                if (hc_request(hc, "GET", "/api/v1/namespaces/default/pods", NULL, NULL, NULL, &r) < 0)
-                        break;
-                size_t n = json_array_size(jget(r.body, "items"));
-                hresp_release(&r);
-                if (n == 0)
-                        break;
-                usleep(20 * 1000);
-        }
-        agent_stop();
-        scheduler_stop();
-        api_server_stop();
-        store_close(api.store);
-        hc_free(hc);
-        rm_rf(data_dir);
-        free((char *)saved_cfg.server_url);
-}
+#define WAIT_POD_SECONDS 30LL
+#include "agent_fixture.h"
 
 static void ensure_up(void)
 {
-        if (up)
-                return;
-        up = true;
-        log_min_level = LOG_WARN;
-        snprintf(data_dir, sizeof(data_dir), "/tmp/jobd-test-crun-XXXXXX");
-        if (!mkdtemp(data_dir))
-                abort();
-        char err[256];
-        char *cmd = xasprintf("scripts/build-images.sh %s/images >/dev/null", data_dir);
-        if (system(cmd) != 0)
-                abort();
-        free(cmd);
-        char *db = xasprintf("%s/jobd.db", data_dir);
-        if (store_open(db, &api.store, err, sizeof(err)) < 0) {
-                fprintf(stderr, "store: %s\n", err);
-                abort();
-        }
-        free(db);
-        api.data_dir = data_dir;
-        api.start_time = clock_now_s();
-        const char *nss[] = {"default", "kube-node-lease"};
-        for (size_t i = 0; i < 2; i++) {
-                json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind",
-                                       "Namespace", "metadata", "name", nss[i]);
-                struct kresp r;
-                kc_request("POST", "/api/v1/namespaces", NULL, ns, NULL, &r);
-                kresp_release(&r);
-                json_decref(ns);
-        }
-        if (api_server_start("127.0.0.1", 0, err, sizeof(err)) < 0) {
-                fprintf(stderr, "server: %s\n", err);
-                abort();
-        }
-        char *url = xasprintf("http://127.0.0.1:%u", api_server_port());
-        hc = hc_new(url);
-        scheduler_start();
-        static const char *const labels[] = {"team=batch", NULL};
-        struct agent_config cfg = {.server_url = url,
-                                   .node_name = "test-node",
-                                   .data_dir = data_dir,
-                                   .runtime = "crun",
-                                   .node_labels = labels,
-                                   .backoff_base_ms = 100,
-                                   .backoff_cap_ms = 400};
-        saved_cfg = cfg;
-        saved_cfg.server_url = xstrdup(url);
-        if (agent_start(&cfg) < 0)
-                abort();
-        free(url);
-        atexit(teardown);
+        fixture_up("crun", true);
 }
-
-#define WAIT_POD_SECONDS 30LL
-#include "agent_fixture.h"
 
 static char *agent_logs_c(const char *pod, const char *ctr, const char *query)
 {
