@@ -170,7 +170,6 @@ static int cmd_server(int argc, char **argv)
                 return 1;
         }
         api.data_dir = o.data_dir;
-        api.start_time = clock_now_s();
         ensure_namespace("default");
         ensure_namespace("kube-system");
         ensure_namespace("kube-public");

@@ -35,7 +35,6 @@ extern const struct resource api_resources[];
 extern const size_t api_nresources;
 const struct resource *resource_find(const char *group, const char *version,
                                      const char *plural);
-const struct resource *resource_by_kind(const char *kind);
 /* "jobs.batch" or "pods" as used in Status messages. */
 void resource_qualified(const struct resource *r, char *out, size_t n);
 /* "batch/v1" or "v1" */
@@ -73,7 +72,6 @@ void resp_release(struct resp *r);
 struct api_state {
         struct store *store;
         const char *data_dir;
-        int64_t start_time;
 };
 extern struct api_state api;
 

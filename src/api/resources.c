@@ -108,14 +108,6 @@ const struct resource *resource_find(const char *group, const char *version,
         return NULL;
 }
 
-const struct resource *resource_by_kind(const char *kind)
-{
-        for (size_t i = 0; i < api_nresources; i++)
-                if (streq(api_resources[i].kind, kind))
-                        return &api_resources[i];
-        return NULL;
-}
-
 void resource_qualified(const struct resource *r, char *out, size_t n)
 {
         if (r->group[0])

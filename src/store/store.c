@@ -95,7 +95,6 @@ struct store {
         uint64_t ring_head;   /* number of events ever appended */
         int64_t oldest_rv;    /* events with rv > oldest_rv are all in the ring */
         bool shutdown;
-        int watchers;
         /* group commit: writers queue ops under qmu; the committing flag makes one of them
          * the leader, which alone touches db, st_*, wal_pages and mutates the index */
         pthread_mutex_t qmu;
@@ -706,9 +705,6 @@ int store_watch_open(struct store *s, const char *prefix, int64_t from_rv,
                 pos--;
         w->pos = pos;
         pthread_rwlock_unlock(&s->lock);
-        pthread_mutex_lock(&s->wmu);
-        s->watchers++;
-        pthread_mutex_unlock(&s->wmu);
         *ret = w;
         return 0;
 }
@@ -782,17 +778,6 @@ void store_watch_close(struct store_watch *w)
 {
         if (!w)
                 return;
-        pthread_mutex_lock(&w->s->wmu);
-        w->s->watchers--;
-        pthread_mutex_unlock(&w->s->wmu);
         free(w->prefix);
         free(w);
-}
-
-int store_watchers(struct store *s)
-{
-        pthread_mutex_lock(&s->wmu);
-        int n = s->watchers;
-        pthread_mutex_unlock(&s->wmu);
-        return n;
 }

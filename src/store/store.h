@@ -85,6 +85,4 @@ void store_watch_close(struct store_watch *w);
 
 /* History size (events); set before store_open.  Default 20000. */
 extern size_t store_history_size;
-/* Number of live watchers (for limits). */
-int store_watchers(struct store *s);
 #endif

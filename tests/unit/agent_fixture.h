@@ -70,7 +70,6 @@ static void fixture_up(const char *runtime, bool images)
         }
         free(db);
         api.data_dir = data_dir;
-        api.start_time = clock_now_s();
         const char *nss[] = {"default", "kube-node-lease"};
         for (size_t i = 0; i < 2; i++) {
                 json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind",

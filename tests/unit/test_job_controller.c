@@ -206,7 +206,6 @@ TEST(controller_runs_jobs_in_process)
                 return;
         }
         api.data_dir = dir;
-        api.start_time = clock_now_s();
         {
                 _cleanup_json_ json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1",
                                                       "kind", "Namespace", "metadata", "name",
