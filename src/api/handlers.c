@@ -275,7 +275,7 @@ static bool check_type_meta(const struct resource *r, json_t *o, struct resp *rs
                 return false;
         }
         /* keep apiVersion/kind first in the stored JSON, as Kubernetes prints them */
-        json_t *copy = json_deep_copy(o);
+        json_t *copy = json_copy(o); /* shallow: only the top-level order changes */
         json_object_clear(o);
         jset_str(o, "apiVersion", want);
         jset_str(o, "kind", r->kind);
